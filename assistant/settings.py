@@ -1,0 +1,71 @@
+"""One typed settings tree. Only this module reads the environment.
+
+Every field can be set as `POLICY_ASSISTANT_<FIELD>` (nested: `POLICY_ASSISTANT_LLM__BACKEND`),
+or by the CLI options that mirror them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_store() -> Path:
+    return Path(user_data_dir("policy-assistant", appauthor=False)) / "store"
+
+
+class LLMSettings(BaseModel):
+    """Optional LLM backend; `none` keeps the offline extractive answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["none", "openai", "ollama"] = Field(
+        "none", description="`none` (extractive, offline), `openai` (any OpenAI-compatible server) or `ollama`."
+    )
+    model: str = Field("llama3.2", description="Model name the backend serves.")
+    base_url: str | None = Field(
+        None, description="Server URL, e.g. http://127.0.0.1:8080/v1 (llama.cpp) or http://127.0.0.1:11434 (Ollama)."
+    )
+    api_key: SecretStr | None = Field(None, description="API key for hosted OpenAI-compatible servers.")
+    timeout: float = Field(30.0, gt=0, description="Seconds before the extractive answer is shown instead.")
+    temperature: float = Field(0.0, ge=0, description="Sampling temperature.")
+
+
+class RetrievalSettings(BaseModel):
+    """Knobs of hybrid retrieval and clause selection, tuned on the development sets."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidates: int = Field(12, ge=1, description="Chunks each retriever (dense, BM25) proposes per company.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 in the fusion.")
+    sentence_weight: float = Field(0.6, ge=0, description="Weight of a sentence's own similarity in clause selection.")
+    practice_weight: float = Field(0.15, ge=0, description="Bonus for clauses tagged with the practice asked about.")
+    max_citation_chars: int = Field(400, ge=50, description="A citation grows by neighbouring sentences up to this size.")
+
+
+class Settings(BaseSettings):
+    """policy-assistant's settings. Every field documents itself in `--help` and the README."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICY_ASSISTANT_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    store: Path = Field(default_factory=default_store, description="Folder of the on-disk index (embedded Chroma).")
+    chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of `store`.")
+    bundled: bool = Field(True, description="Fill an empty index with the five bundled policies on first use.")
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2", description="Sentence-transformers model: the bundled name or a local folder."
+    )
+    chunk_chars: int = Field(900, ge=200, description="Target size of a chunk; paragraphs are never split below it.")
+    k: int = Field(3, ge=1, le=20, description="Citations shown per company.")
+    reranker: Path | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder (optional).")
+    max_file_mb: float = Field(10.0, gt=0, description="Largest policy file accepted, in MB.")
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)

@@ -1,0 +1,399 @@
+"""The index: policies, chunks and sentences in Chroma (embedded on disk, or a server).
+
+Three collections share a name derived from what shapes the index (embedding model, chunker
+settings, format), so changing any of them makes a new index instead of a mixed one:
+- `<name>-policies`: one record per policy: full text (what citations point into) and catalog
+  metadata; its embedding is the mean of the policy's chunk vectors.
+- `<name>-chunks`: chunks with section, offsets and practice tags (searched through LangChain).
+- `<name>-sentences`: every sentence with its offsets and embedding (clause-level citations).
+
+A policy is written sentences first, chunks next, catalog record last, all ids carrying the
+content hash; readers only see chunks whose hash matches the catalog, so a crash mid-ingest
+never exposes a half-written policy, and the next ingest cleans up what it left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import StoreError
+from assistant.types import Chunk, Policy, Sentence
+from index.chunking import chunk_text
+
+if TYPE_CHECKING:
+    import numpy as np
+    from langchain_chroma import Chroma
+
+    from assistant.settings import Settings
+    from index.embeddings import MiniLMEmbeddings
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+FORMAT_FILE = "policy-assistant-store.json"
+_ADD_BATCH = 1000
+
+
+def index_name(model: str, chunk_chars: int) -> str:
+    """Collection prefix naming what shapes the index."""
+    key = json.dumps({"model": Path(model).name, "chunk_chars": chunk_chars, "format": FORMAT_VERSION})
+    return "pa-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def content_hash(text: str, company: str) -> str:
+    return hashlib.sha256(f"{company}\x00{text}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """A catalog entry: everything about a policy but its text."""
+
+    policy_id: str
+    company: str
+    aliases: tuple[str, ...]
+    effective: str | None
+    source: str | None
+    sha256: str
+    chars: int
+    chunks: int
+
+
+@dataclass
+class PolicyVectors:
+    """One policy's chunks and sentences with their embeddings, loaded for clause scoring."""
+
+    policy: Policy
+    chunks: list[Chunk]
+    sentence_chunk: list[int]  # chunk index of each sentence
+    sentences: list[Sentence]
+    sentence_vectors: np.ndarray
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client, telemetry off: the on-disk store, or a server when `chroma_url` is set."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+            client.heartbeat()
+        except Exception as err:  # chromadb raises several types for an unreachable server
+            raise StoreError(f"Cannot reach the Chroma server at {settings.chroma_url}: {err}") from err
+        return client
+    store = settings.store
+    _check_format(store)
+    try:
+        return chromadb.PersistentClient(path=str(store), settings=chroma_settings)
+    except Exception as err:
+        raise StoreError(f"Cannot open the index at {store}: {err}") from err
+
+
+def _check_format(store: Path) -> None:
+    marker = store / FORMAT_FILE
+    if marker.exists():
+        try:
+            found = json.loads(marker.read_text()).get("format")
+        except (ValueError, OSError) as err:
+            raise StoreError(f"{marker} is damaged ({err}); remove the folder to rebuild the index.") from err
+        if found != FORMAT_VERSION:
+            raise StoreError(
+                f"The index at {store} was written by an incompatible version (format {found}, this version reads "
+                f"{FORMAT_VERSION}). Remove it or pass another --store to rebuild."
+            )
+        return
+    if store.exists() and any(store.iterdir()):
+        raise StoreError(f"{store} is not empty and is not a policy-assistant index; pass another --store.")
+    store.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"format": FORMAT_VERSION}))
+
+
+class PolicyStore:
+    """Policies, chunks and sentences in Chroma, with an in-memory cache of what queries need."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: MiniLMEmbeddings,
+        tagger: Callable[[str], tuple[str, ...]] | None = None,
+        client: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.tagger = tagger
+        self.client = client if client is not None else open_client(settings)
+        self.name = index_name(embedder.name, settings.chunk_chars)
+        self._vectors: dict[tuple[str, str], PolicyVectors] = {}
+        self._catalog: dict[str, PolicyInfo] | None = None
+
+    # -- collections -----------------------------------------------------------------------
+
+    def _collection(self, suffix: str) -> Any:
+        return self.client.get_or_create_collection(
+            f"{self.name}-{suffix}", embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+
+    @cached_property
+    def policies(self) -> Any:
+        return self._collection("policies")
+
+    @cached_property
+    def sentences(self) -> Any:
+        return self._collection("sentences")
+
+    @cached_property
+    def chunks(self) -> Chroma:
+        """The chunk collection as a LangChain vector store (dense retrieval goes through it)."""
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            collection_name=f"{self.name}-chunks",
+            embedding_function=self.embedder,
+            client=self.client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+
+    # -- catalog ---------------------------------------------------------------------------
+
+    def catalog(self) -> dict[str, PolicyInfo]:
+        """Every complete policy, by id (cached; refreshed after writes)."""
+        if self._catalog is None:
+            got = self.policies.get(include=["metadatas"])
+            self._catalog = {
+                pid: PolicyInfo(
+                    policy_id=pid,
+                    company=meta["company"],
+                    aliases=tuple(json.loads(meta.get("aliases", "[]"))),
+                    effective=meta.get("effective") or None,
+                    source=meta.get("source") or None,
+                    sha256=meta["sha256"],
+                    chars=int(meta.get("chars", 0)),
+                    chunks=int(meta.get("chunks", 0)),
+                )
+                for pid, meta in zip(got["ids"], got["metadatas"], strict=True)
+            }
+        return self._catalog
+
+    def refresh(self) -> None:
+        """Forget cached state (another process may have written to a shared server)."""
+        self._catalog = None
+
+    def policy(self, policy_id: str) -> Policy:
+        """A policy with its full stored text."""
+        info = self.catalog().get(policy_id)
+        if info is None:
+            raise StoreError(f"No policy {policy_id!r} in the index.")
+        got = self.policies.get(ids=[policy_id], include=["documents"])
+        if not got["ids"]:
+            self.refresh()
+            raise StoreError(f"Policy {policy_id!r} was removed from the index.")
+        return Policy(
+            policy_id=policy_id,
+            company=info.company,
+            text=got["documents"][0],
+            aliases=info.aliases,
+            effective=info.effective,
+            source=info.source,
+            sha256=info.sha256,
+        )
+
+    def count(self) -> dict[str, int]:
+        """Records per collection (tests compare these before and after a failed operation)."""
+        return {
+            "policies": self.policies.count(),
+            "chunks": self.chunks._collection.count(),
+            "sentences": self.sentences.count(),
+        }
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add_policy(self, policy: Policy, progress: Callable[[int], None] | None = None) -> str:
+        """Index a policy; returns `added`, `replaced` or `unchanged`. Atomic for readers."""
+        import numpy as np
+
+        sha = content_hash(policy.text, policy.company)
+        old = self.catalog().get(policy.policy_id)
+        if old is not None and old.sha256 == sha and old.aliases == tuple(policy.aliases):
+            return "unchanged"
+        chunks = chunk_text(policy.policy_id, policy.text, self.settings.chunk_chars)
+        if not chunks:
+            raise StoreError(f"{policy.policy_id}: no text to index.")
+        if self.tagger is not None:
+            chunks = [
+                Chunk(c.policy_id, c.index, c.section, c.start, c.end, c.text, c.sentences, self.tagger(c.text))
+                for c in chunks
+            ]
+        sentences = [(c.index, s) for c in chunks for s in c.sentences]
+        texts = [policy.text[s.start : s.end] for _, s in sentences]
+        vectors = self._embed(texts, progress)
+        chunk_vectors = _mean_rows(vectors, [ci for ci, _ in sentences], len(chunks), [s for _, s in sentences])
+        tag = sha[:12]
+        self._delete_rows(policy.policy_id, keep_sha=None if old is None else old.sha256[:12])
+        self._add(
+            self.sentences,
+            ids=[f"{policy.policy_id}:{tag}:s{i}" for i in range(len(sentences))],
+            embeddings=vectors,
+            documents=texts,
+            metadatas=[
+                {"policy_id": policy.policy_id, "sha": tag, "chunk": ci, "start": s.start, "end": s.end}
+                for ci, s in sentences
+            ],
+        )
+        self._add(
+            self.chunks._collection,
+            ids=[f"{c.chunk_id}:{tag}" for c in chunks],
+            embeddings=chunk_vectors,
+            documents=[c.text for c in chunks],
+            metadatas=[
+                {
+                    "policy_id": policy.policy_id,
+                    "company": policy.company,
+                    "section": c.section,
+                    "start": c.start,
+                    "end": c.end,
+                    "index": c.index,
+                    "sha": tag,
+                    "practices": "," + ",".join(c.practices) + ",",
+                }
+                for c in chunks
+            ],
+        )
+        policy_vector = chunk_vectors.mean(axis=0)
+        policy_vector /= max(float(np.linalg.norm(policy_vector)), 1e-9)
+        self.policies.upsert(
+            ids=[policy.policy_id],
+            embeddings=[policy_vector.tolist()],
+            documents=[policy.text],
+            metadatas=[
+                {
+                    "company": policy.company,
+                    "aliases": json.dumps(list(policy.aliases)),
+                    "effective": policy.effective or "",
+                    "source": policy.source or "",
+                    "sha256": sha,
+                    "chars": len(policy.text),
+                    "chunks": len(chunks),
+                }
+            ],
+        )
+        self._delete_rows(policy.policy_id, keep_sha=tag)
+        self.refresh()
+        return "added" if old is None else "replaced"
+
+    def remove_policy(self, policy_id: str) -> None:
+        """Delete a policy and all its chunks and sentences."""
+        if policy_id not in self.catalog():
+            raise StoreError(f"No policy {policy_id!r} in the index.")
+        self.policies.delete(ids=[policy_id])
+        self._delete_rows(policy_id, keep_sha=None)
+        self.refresh()
+
+    def _embed(self, texts: list[str], progress: Callable[[int], None] | None) -> np.ndarray:
+        import numpy as np
+
+        parts = []
+        step = self.embedder.batch_size * 4
+        for i in range(0, len(texts), step):
+            parts.append(self.embedder.embed_batch(texts[i : i + step]))
+            if progress:
+                progress(len(texts[i : i + step]))
+        return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
+
+    @staticmethod
+    def _add(collection: Any, ids: list[str], embeddings: Any, documents: list[str], metadatas: list[dict]) -> None:
+        for i in range(0, len(ids), _ADD_BATCH):
+            collection.upsert(
+                ids=ids[i : i + _ADD_BATCH],
+                embeddings=embeddings[i : i + _ADD_BATCH],
+                documents=documents[i : i + _ADD_BATCH],
+                metadatas=metadatas[i : i + _ADD_BATCH],
+            )
+
+    def _delete_rows(self, policy_id: str, keep_sha: str | None) -> None:
+        """Delete a policy's chunks and sentences, except those of `keep_sha`."""
+        where: dict[str, Any] = {"policy_id": policy_id}
+        if keep_sha is not None:
+            where = {"$and": [{"policy_id": policy_id}, {"sha": {"$ne": keep_sha}}]}
+        self.sentences.delete(where=where)
+        self.chunks._collection.delete(where=where)
+        for key in [k for k in self._vectors if k[0] == policy_id]:
+            del self._vectors[key]
+
+    # -- reading for retrieval --------------------------------------------------------------
+
+    def chunk_filter(self, policy_ids: Iterable[str]) -> dict[str, Any]:
+        """Chroma `where` restricting a search to the current version of these policies."""
+        catalog = self.catalog()
+        clauses = [{"$and": [{"policy_id": p}, {"sha": catalog[p].sha256[:12]}]} for p in policy_ids]
+        if not clauses:
+            raise StoreError("No policies to search.")
+        return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+    def vectors(self, policy_id: str) -> PolicyVectors:
+        """A policy's chunks and sentence embeddings, cached by content hash."""
+        import numpy as np
+
+        info = self.catalog()[policy_id]
+        key = (policy_id, info.sha256)
+        if key not in self._vectors:
+            policy = self.policy(policy_id)
+            tag = info.sha256[:12]
+            where = {"$and": [{"policy_id": policy_id}, {"sha": tag}]}
+            got_chunks = self.chunks._collection.get(where=where, include=["metadatas"])
+            chunks = sorted(
+                (
+                    Chunk(
+                        policy_id,
+                        int(m["index"]),
+                        m["section"],
+                        int(m["start"]),
+                        int(m["end"]),
+                        policy.text[int(m["start"]) : int(m["end"])],
+                        (),
+                        tuple(p for p in m.get("practices", "").split(",") if p),
+                    )
+                    for m in got_chunks["metadatas"]
+                ),
+                key=lambda c: c.index,
+            )
+            got = self.sentences.get(where=where, include=["metadatas", "embeddings"])
+            order = sorted(range(len(got["ids"])), key=lambda i: got["metadatas"][i]["start"])
+            metas = [got["metadatas"][i] for i in order]
+            sentences = [Sentence(int(m["start"]), int(m["end"])) for m in metas]
+            matrix = np.asarray(got["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 384))
+            by_chunk: dict[int, list[Sentence]] = {}
+            for m, s in zip(metas, sentences, strict=True):
+                by_chunk.setdefault(int(m["chunk"]), []).append(s)
+            chunks = [
+                Chunk(c.policy_id, c.index, c.section, c.start, c.end, c.text, tuple(by_chunk.get(c.index, ())), c.practices)
+                for c in chunks
+            ]
+            self._vectors[key] = PolicyVectors(policy, chunks, [int(m["chunk"]) for m in metas], sentences, matrix)
+        return self._vectors[key]
+
+
+def _mean_rows(vectors: np.ndarray, groups: list[int], n: int, sentences: list[Sentence]) -> np.ndarray:
+    """Length-weighted mean of sentence vectors per chunk, unit-normalised."""
+    import numpy as np
+
+    out = np.zeros((n, vectors.shape[1]), dtype=np.float32)
+    weights = np.sqrt(np.array([max(s.end - s.start, 1) for s in sentences], dtype=np.float32))
+    np.add.at(out, np.array(groups), vectors * weights[:, None])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-9)
