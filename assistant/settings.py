@@ -45,8 +45,10 @@ class RetrievalSettings(BaseModel):
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
     bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 in the fusion.")
     sentence_weight: float = Field(0.6, ge=0, description="Weight of a sentence's own similarity in clause selection.")
+    bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in clause selection.")
     practice_weight: float = Field(0.15, ge=0, description="Bonus for clauses tagged with the practice asked about.")
-    max_citation_chars: int = Field(400, ge=50, description="A citation grows by neighbouring sentences up to this size.")
+    min_citation_chars: int = Field(80, ge=0, description="A shorter clause is joined by its neighbour in the chunk.")
+    max_citation_chars: int = Field(400, ge=50, description="A citation never grows past this size.")
 
 
 class Settings(BaseSettings):

@@ -33,7 +33,7 @@ class IngestReport:
 
 def policy_id_for(name: str) -> str:
     """A stable id from a file stem or company name: lowercase letters, digits, dots and dashes."""
-    slug = re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-.")
+    slug = re.sub(r"[^a-z0-9._]+", "-", name.lower()).strip("-._")
     if not slug:
         raise InputError(f"{name!r} gives no usable policy id; name the file or company with letters or digits.")
     return slug[:80]

@@ -1,0 +1,222 @@
+"""The `policy-assistant` command line. Thin: it parses options and prints `Answer`s.
+
+Heavy imports (torch, chromadb, gradio) happen inside commands, so `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from assistant.errors import PolicyAssistantError
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from assistant.types import Answer
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _settings(ctx: click.Context) -> Settings:
+    from pydantic import ValidationError
+
+    from assistant.settings import Settings
+
+    overrides = {key: value for key, value in ctx.obj.items() if value is not None}
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        raise click.UsageError(f"Invalid setting: {err.errors()[0]['loc']}: {err.errors()[0]['msg']}") from err
+
+
+def _assistant(ctx: click.Context) -> Assistant:
+    from assistant.service import build_assistant
+
+    return build_assistant(_settings(ctx), progress=sys.stderr.isatty())
+
+
+class Group(click.Group):
+    """Turns our domain errors into one clear line and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolicyAssistantError as err:
+            click.secho(f"Error: {err}", fg="red", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.option("--store", type=click.Path(path_type=Path), help="Index folder [env POLICY_ASSISTANT_STORE; default: per-user data folder].")
+@click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 [env POLICY_ASSISTANT_CHROMA_URL].")
+@click.option("--no-bundled", "bundled", flag_value=False, default=None, help="Don't fill an empty index with the bundled policies.")
+@click.version_option(package_name="policy-assistant")
+@click.pass_context
+def main(ctx: click.Context, store: Path | None, chroma_url: str | None, bundled: bool | None) -> None:
+    """Ask privacy policies questions; get a verdict and the exact clauses behind it.
+
+    \b
+    Examples:
+      policy-assistant ask "Does INSZoom sell my personal information?"
+      policy-assistant ask "Compare how INSZoom and Zopim use cookies"
+      policy-assistant ingest ./policies/acme.html --company "Acme"
+      policy-assistant serve            # the chat app on http://127.0.0.1:7860
+    """
+    ctx.obj = {"store": store, "chroma_url": chroma_url, "bundled": bundled}
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--company", help="Company name for a single policy file (default: manifest name or file stem).")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], company: str | None) -> None:
+    """Index policy files or folders (.txt, .md, .html, .pdf).
+
+    \b
+    Examples:
+      policy-assistant ingest ./policies/
+      policy-assistant ingest acme-privacy.pdf --company "Acme Corp"
+    """
+    from index.ingest import ingest_paths
+
+    assistant = _assistant(ctx)
+    report = ingest_paths(assistant.store, list(paths), company=company, progress=True)
+    for warning in report.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
+    click.echo(f"Indexed: {report.summary()}. {len(assistant.store.catalog())} policies in the index.")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("company")
+@click.pass_context
+def remove(ctx: click.Context, company: str) -> None:
+    """Remove a company's policy from the index."""
+    assistant = _assistant(ctx)
+    [pid] = assistant.company_ids([company])
+    name = assistant.store.catalog()[pid].company
+    assistant.store.remove_policy(pid)
+    click.echo(f"Removed {name} ({pid}).")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def companies(ctx: click.Context, as_json: bool) -> None:
+    """List the companies whose policies are indexed."""
+    assistant = _assistant(ctx)
+    rows = [
+        {
+            "company": i.company,
+            "policy_id": i.policy_id,
+            "aliases": list(i.aliases),
+            "effective": i.effective,
+            "chars": i.chars,
+            "chunks": i.chunks,
+        }
+        for i in sorted(assistant.store.catalog().values(), key=lambda i: i.company.lower())
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        aliases = f" (also {', '.join(row['aliases'])})" if row["aliases"] else ""
+        click.echo(f"{row['company']}{aliases}  id={row['policy_id']}  effective={row['effective'] or '?'}  {row['chars']:,} chars")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("question", required=False)
+@click.option("--company", "company", multiple=True, help="Restrict to this company (repeatable).")
+@click.option("--k", type=click.IntRange(1, 20), help="Citations per company (default 3).")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSONL file of questions ('-' for stdin).")
+@click.pass_context
+def ask(
+    ctx: click.Context, question: str | None, company: tuple[str, ...], k: int | None, as_json: bool, batch: Any
+) -> None:
+    """Ask a question; print the verdict and the clauses behind it.
+
+    \b
+    Examples:
+      policy-assistant ask "Does Zopim sell my data?"
+      policy-assistant ask "How long do they keep my data?" --company InsideSales --json
+      policy-assistant ask --batch questions.jsonl --json > answers.jsonl
+    Batch lines: {"id", "question", "company"?, "history"?: [earlier user turns]}.
+    """
+    if batch is None and not question:
+        raise click.UsageError("Give a QUESTION or --batch FILE.")
+    if batch is not None and question:
+        raise click.UsageError("Give either a QUESTION or --batch, not both.")
+    assistant = _assistant(ctx)
+    if batch is None:
+        answer = assistant.ask(question or "", companies=list(company) or None, k=k)
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
+        return
+    for number, line in enumerate(batch, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            names = item.get("company") or item.get("companies")
+            names = [names] if isinstance(names, str) else names
+            answer = assistant.ask(
+                item["question"], companies=names or list(company) or None, history=item.get("history"), k=k, id=item.get("id")
+            )
+            out: dict = answer.to_json()
+        except (ValueError, KeyError, TypeError) as err:
+            out = {"id": None, "error": f"line {number}: {err}"}
+        except PolicyAssistantError as err:
+            out = {"id": item.get("id"), "question": item.get("question"), "error": str(err)}
+        click.echo(json.dumps(out, ensure_ascii=False) if as_json else format_answer_dict(out))
+
+
+def format_answer_dict(data: dict) -> str:
+    if "error" in data:
+        return f"Error: {data['error']}"
+    from assistant.types import Answer
+
+    return format_answer(Answer.model_validate(data))
+
+
+def format_answer(answer: Answer) -> str:
+    """Plain-text rendering of an answer for the terminal."""
+    from assistant.service import VERDICT_LABELS
+
+    lines = [f"Verdict: {VERDICT_LABELS[answer.verdict]}", "", answer.answer]
+    if answer.citations:
+        lines += ["", "Citations:"]
+        for n, c in enumerate(answer.citations, 1):
+            section = f" · {c.section}" if c.section else ""
+            lines.append(f"  [{n}] {c.company}{section} · chars {c.start}-{c.end}")
+            lines.append(f"      “{c.quote}”")
+    return "\n".join(lines)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port.")
+@click.option("--auth", help="user:password required to use the app (needed with a public --host).")
+@click.option("--no-auth", is_flag=True, help="Allow a public --host without a password.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, auth: str | None, no_auth: bool) -> None:
+    """Start the chat app (Gradio) on http://HOST:PORT."""
+    credentials = None
+    if auth:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise click.UsageError("--auth takes user:password.")
+        credentials = (user, password)
+    if host not in ("127.0.0.1", "localhost", "::1") and credentials is None and not no_auth:
+        raise click.UsageError(f"--host {host} exposes the app to the network: add --auth user:password, or --no-auth.")
+    from ui.app import launch
+
+    click.echo(f"Loading models and the index from {_settings(ctx).chroma_url or _settings(ctx).store} ...", err=True)
+    launch(_assistant(ctx), host=host, port=port, auth=credentials)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Find the companies a question names: case-insensitive, aliases, small misspellings.
+
+Also spots names that look like a company but have no policy in the index ("Zendesk"), so the
+answer can say so instead of answering from another company's policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+# Capitalised words that are not company names in questions about privacy policies.
+_NOT_COMPANIES = frozenset(
+    """
+    a about after all also am an and any are as at be before but by can compare could did do does for from
+    has have he her his how i if in is it its let me my no not of on or our she should so tell than that the
+    their them then there these they this those to us was we what when where which who whom whose why will
+    with would you your yes
+    ai api app apps ccpa cpra coppa dnt do-not-track eea eu europe european gdpr hipaa uk us usa u.s california
+    californian canada canadian germany singapore ireland personal data information privacy policy policies
+    shield internet email emails cookie cookies google analytics mr ms dr ok okay please thanks hi hello
+    """.split()
+)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def normalize(name: str) -> str:
+    """Lowercase letters and digits only: 'InsideSales.com, Inc.' -> 'insidesalescominc'."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+@dataclass(frozen=True)
+class KnownCompany:
+    policy_id: str
+    company: str
+    keys: tuple[str, ...]  # normalised names and aliases
+
+
+@dataclass(frozen=True)
+class Resolution:
+    policy_ids: list[str]
+    unknown: list[str]
+
+
+class CompanyResolver:
+    """Maps words of a question to policy ids."""
+
+    def __init__(self, companies: Iterable[tuple[str, str, Iterable[str]]]) -> None:
+        self.known = [
+            KnownCompany(pid, name, tuple({k for k in map(normalize, (name, pid, *aliases)) if len(k) >= 2}))
+            for pid, name, aliases in companies
+        ]
+
+    def match(self, name: str) -> str | None:
+        """The policy id a single name refers to, or None."""
+        key = normalize(name)
+        if not key:
+            return None
+        for company in self.known:
+            if key in company.keys:
+                return company.policy_id
+        best, best_ratio = None, 0.0
+        for company in self.known:
+            for known in company.keys:
+                if len(key) >= 4 and len(known) >= 4 and key[0] == known[0]:
+                    ratio = SequenceMatcher(None, key, known).ratio()
+                    if ratio > best_ratio:
+                        best, best_ratio = company.policy_id, ratio
+        return best if best_ratio >= 0.8 else None
+
+    def resolve(self, question: str) -> Resolution:
+        """Known companies named in the question (in order of mention) and unknown capitalised names."""
+        words = [(m.start(), m.group().rstrip(".'’").removesuffix("'s").removesuffix("’s")) for m in _WORD.finditer(question)]
+        found: list[str] = []
+        used: set[int] = set()
+        for size in (3, 2, 1):  # longest names first: "Instant Prospect Conversion", "Inside Sales"
+            for i in range(len(words) - size + 1):
+                if used & set(range(i, i + size)):
+                    continue
+                phrase = " ".join(w for _, w in words[i : i + size])
+                if size == 1 and phrase.lower() in _NOT_COMPANIES:
+                    continue
+                pid = self._exact(phrase) if size > 1 else self.match(phrase)
+                if pid:
+                    found.append((words[i][0], pid))  # type: ignore[arg-type]
+                    used.update(range(i, i + size))
+        ordered = [pid for _, pid in sorted(found)]  # type: ignore[misc]
+        unknown = [
+            word
+            for i, (_, word) in enumerate(words)
+            if i not in used and _looks_like_company(word, first=i == 0)
+        ]
+        return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)))
+
+    def _exact(self, phrase: str) -> str | None:
+        key = normalize(phrase)
+        for company in self.known:
+            if key in company.keys:
+                return company.policy_id
+        return None
+
+
+def _looks_like_company(word: str, first: bool) -> bool:
+    if first or len(word) < 3 or word.lower() in _NOT_COMPANIES or not word[0].isupper():
+        return False
+    return not word.isupper()  # acronyms (GDPR, EU, CCPA) are rarely the company asked about

@@ -1,0 +1,279 @@
+"""`policy-assistant eval`: the development sets, scored the way `shared/eval/README.md` says.
+
+- seed-dev: verdict accuracy, clause recall@3, not-stated precision/recall, fabricated quotes.
+- policyqa-dev: hit@1/3/5, MRR@5, mean characters of the first three citations and latency,
+  for BM25 only, dense only, a plain LangChain pipeline, hybrid, and hybrid + clause reranking.
+- opp115-practices: practice tagging F1 and sharing-verdict balanced accuracy.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.types import Answer
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+SYSTEMS = ("bm25", "dense", "langchain", "hybrid", "hybrid+rerank")
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def locate(text: str, quote: str, near: int = 0) -> tuple[int, int] | None:
+    """Span of `quote` in `text`, the occurrence nearest `near`; None if absent."""
+    hits, at = [], text.find(quote)
+    while at != -1:
+        hits.append(at)
+        at = text.find(quote, at + 1)
+    if not hits:
+        return None
+    start = min(hits, key=lambda h: abs(h - near))
+    return start, start + len(quote)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+# -- seed-dev ----------------------------------------------------------------------------------
+
+
+def seed_request(item: dict) -> dict[str, Any]:
+    """The `ask` arguments for a seed-dev item (follow-ups get only their history, no company)."""
+    if item["kind"] == "followup":
+        return {"question": item["turns"][-1], "history": item["turns"][:-1]}
+    if item["kind"] == "compare":
+        return {"question": item["question"], "companies": item["companies"]}
+    return {"question": item["question"], "companies": [item["company"]] if item.get("company") else None}
+
+
+def evaluate_seed(assistant: Assistant, path: Path, policy_files: Path | None = None) -> dict[str, Any]:
+    """Score the seed-dev questions; `policy_files` (the raw policies) checks quotes against the sources too."""
+    items = read_jsonl(path)
+    catalog = assistant.store.catalog()
+    correct = 0
+    per_company_right = per_company_total = 0
+    gold_found = gold_total = 0
+    items_hit = items_with_gold = 0
+    ns_tp = ns_fp = ns_fn = 0
+    fabricated = quotes = 0
+    latencies: list[float] = []
+    rows = []
+    for item in items:
+        start = time.perf_counter()
+        answer = assistant.ask(**seed_request(item))
+        latencies.append(time.perf_counter() - start)
+        correct += answer.verdict == item["verdict"]
+        expected = _expected_per_company(item, assistant)
+        got = {p.policy_id: p for p in answer.per_company}
+        item_hit = False
+        for pid, (verdict, clauses) in expected.items():
+            part = got.get(pid)
+            got_verdict = part.verdict if part else "not_stated"
+            per_company_total += 1
+            per_company_right += got_verdict == verdict
+            ns_tp += got_verdict == "not_stated" and verdict == "not_stated"
+            ns_fp += got_verdict == "not_stated" and verdict != "not_stated"
+            ns_fn += got_verdict != "not_stated" and verdict == "not_stated"
+            if clauses and pid in catalog:
+                text = assistant.store.policy(pid).text
+                cited = [(c.start, c.end) for c in (part.citations[:3] if part else [])]
+                for quote in clauses:
+                    span = locate(text, quote)
+                    gold_total += 1
+                    if span and any(overlap(span, c) >= 0.5 * min(span[1] - span[0], c[1] - c[0]) for c in cited):
+                        gold_found += 1
+                        item_hit = True
+        if any(clauses for _, clauses in expected.values()):
+            items_with_gold += 1
+            items_hit += item_hit
+        for c in _all_citations(answer):
+            quotes += 1
+            text = assistant.store.policy(c.policy_id).text
+            source_ok = True
+            if policy_files is not None and catalog[c.policy_id].source:
+                source = Path(catalog[c.policy_id].source or "")
+                raw = policy_files / source.name
+                source_ok = c.quote in raw.read_text(encoding="utf-8") if raw.exists() else True
+            fabricated += text[c.start : c.end] != c.quote or not source_ok
+        rows.append({"id": item["id"], "expected": item["verdict"], "got": answer.verdict,
+                     "per_company": {p.company: p.verdict for p in answer.per_company}})  # fmt: skip
+    return {
+        "questions": len(items),
+        "verdict_accuracy": correct / len(items),
+        "per_company_verdict_accuracy": per_company_right / max(per_company_total, 1),
+        "clause_recall@3": gold_found / max(gold_total, 1),
+        "clause_hit@3": items_hit / max(items_with_gold, 1),
+        "not_stated_precision": ns_tp / max(ns_tp + ns_fp, 1),
+        "not_stated_recall": ns_tp / max(ns_tp + ns_fn, 1),
+        "fabricated_quotes": fabricated,
+        "quotes_checked": quotes,
+        "latency_ms_median": 1000 * statistics.median(latencies),
+        "latency_ms_p95": 1000 * _percentile(latencies, 0.95),
+        "items": rows,
+    }
+
+
+def _expected_per_company(item: dict, assistant: Assistant) -> dict[str, tuple[str, list[str]]]:
+    """policy id -> (verdict, gold quotes) for the companies an item is about."""
+    if item["kind"] == "compare":
+        out = {}
+        for name, gold in item["per_company"].items():
+            [pid] = assistant.company_ids([name])
+            out[pid] = (gold["verdict"], [c["quote"] for c in gold.get("gold_clauses", [])])
+        return out
+    if not item.get("company"):
+        return {}
+    [pid] = assistant.company_ids([item["company"]])
+    return {pid: (item["verdict"], [c["quote"] for c in item.get("gold_clauses", [])])}
+
+
+def _all_citations(answer: Answer) -> Iterable:
+    yield from answer.citations
+    for part in answer.per_company:
+        yield from part.citations
+        yield from part.near_misses
+
+
+# -- policyqa-dev ------------------------------------------------------------------------------
+
+
+@dataclass
+class RetrievalScores:
+    system: str
+    questions: int
+    hits: dict[int, float]
+    mrr5: float
+    citation_chars: float
+    latency_ms_median: float
+    latency_ms_p95: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "questions": self.questions,
+            **{f"hit@{k}": v for k, v in self.hits.items()},
+            "mrr@5": self.mrr5,
+            "citation_chars_top3": self.citation_chars,
+            "latency_ms_median": self.latency_ms_median,
+            "latency_ms_p95": self.latency_ms_p95,
+        }
+
+
+def score_retrieval(
+    system: str, questions: list[dict], texts: dict[str, str], search: Callable[[dict], list[tuple[int, int]]]
+) -> RetrievalScores:
+    """hit@k (an answer span overlaps a citation by half its length), MRR@5, citation size, latency."""
+    hits = {1: 0, 3: 0, 5: 0}
+    rr = 0.0
+    chars: list[int] = []
+    latencies: list[float] = []
+    for q in questions:
+        text = texts[q["policy_id"]]
+        spans = [locate(text, a["text"], a["start"]) for a in q["answers"]]
+        gold = [s for s in spans if s]
+        start = time.perf_counter()
+        cited = search(q)[:5]
+        latencies.append(time.perf_counter() - start)
+        chars += [e - s for s, e in cited[:3]]
+        rank = next(
+            (r for r, c in enumerate(cited, 1) if any(overlap(g, c) >= 0.5 * (g[1] - g[0]) for g in gold)), None
+        )
+        for k in hits:
+            hits[k] += rank is not None and rank <= k
+        rr += 1 / rank if rank else 0.0
+    n = max(len(questions), 1)
+    return RetrievalScores(
+        system,
+        len(questions),
+        {k: v / n for k, v in hits.items()},
+        rr / n,
+        statistics.mean(chars) if chars else 0.0,
+        1000 * statistics.median(latencies) if latencies else 0.0,
+        1000 * _percentile(latencies, 0.95),
+    )
+
+
+def evaluate_policyqa(
+    settings: Settings, folder: Path, systems: Iterable[str] = SYSTEMS, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Index the PolicyQA policies in their own store and score each retrieval system side by side."""
+    from assistant.practices import practices_in_question
+    from assistant.service import build_assistant
+    from index.ingest import ingest_paths, policy_id_for
+
+    eval_settings = settings.model_copy(update={"store": settings.store.parent / (settings.store.name + "-policyqa"), "bundled": False, "chroma_url": None})
+    assistant = build_assistant(eval_settings)
+    ingest_paths(assistant.store, [folder / "policies"], progress=True)
+    questions = read_jsonl(folder / "questions.jsonl")[:limit]
+    for q in questions:
+        q["pid"] = policy_id_for(q["policy_id"])
+    texts = {q["policy_id"]: assistant.store.policy(q["pid"]).text for q in questions}
+    retriever = assistant.retriever
+    results = []
+    for system in systems:
+        if system == "langchain":
+            search = _langchain_baseline(assistant, texts, questions)
+        else:
+            mode = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+rerank": "clauses"}[system]
+
+            def search(q: dict, mode: str = mode) -> list[tuple[int, int]]:
+                vector = assistant.query_vector(q["question"])
+                found = retriever.search(q["question"], vector, q["pid"], practices_in_question(q["question"]), 5, mode=mode)
+                return [(p.start, p.end) for p in found]
+
+        results.append(score_retrieval(system, questions, texts, search).as_dict())
+    return results
+
+
+def _langchain_baseline(assistant: Assistant, texts: dict[str, str], questions: list[dict]) -> Callable[[dict], list[tuple[int, int]]]:
+    """A plain LangChain pipeline: RecursiveCharacterTextSplitter(1000, 200) + dense top-k in Chroma."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    store = Chroma("baseline", embedding_function=assistant.embedder, client=client, collection_metadata={"hnsw:space": "cosine"})
+    pids = {q["policy_id"]: q["pid"] for q in questions}
+    docs = splitter.split_documents(
+        [Document(page_content=texts[name], metadata={"pid": pid}) for name, pid in pids.items()]
+    )
+    store.add_documents(docs)
+
+    def search(q: dict) -> list[tuple[int, int]]:
+        found = store.similarity_search(q["question"], k=5, filter={"pid": q["pid"]})
+        return [(d.metadata["start_index"], d.metadata["start_index"] + len(d.page_content)) for d in found]
+
+    return search
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """A Markdown table of the retrieval systems, side by side."""
+    cols = ["system", "hit@1", "hit@3", "hit@5", "mrr@5", "citation_chars_top3", "latency_ms_median", "latency_ms_p95"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for row in rows:
+        cells = [f"{row[c]:.3f}" if isinstance(row[c], float) and c.startswith(("hit", "mrr")) else
+                 f"{row[c]:.0f}" if isinstance(row[c], float) else str(row[c]) for c in cols]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

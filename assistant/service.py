@@ -1,0 +1,249 @@
+"""The assistant: a LangChain (LCEL) chain from a question to a verified, cited `Answer`.
+
+    parse (companies, follow-ups, practice)
+      | retrieve (one hybrid retrieval per company: no policy crowds out another)
+      | decide (verdict per company from its clauses)
+      | render (answer text) and enforce_verbatim (the citation check)
+
+`build_assistant(settings)` wires the parts; everything is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assistant.chat import Resolved, resolve
+from assistant.citations import enforce_verbatim, make_citation
+from assistant.companies import CompanyResolver
+from assistant.errors import InputError, UnknownCompanyError
+from assistant.practices import PRACTICES
+from assistant.retrieval import HybridRetriever, Passage
+from assistant.types import Answer, Citation, CompanyAnswer, Verdict
+from assistant.verdicts import clause_verdict, decide
+
+if TYPE_CHECKING:
+    import numpy as np
+    from langchain_core.runnables import Runnable
+
+    from assistant.settings import Settings
+    from index.embeddings import MiniLMEmbeddings
+    from index.store import PolicyStore
+
+log = logging.getLogger(__name__)
+
+VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
+# Passages looked at per company when deciding a verdict (the first k are shown).
+_DECIDE_POOL = 6
+
+
+@dataclass
+class Request:
+    question: str
+    companies: list[str] | None = None
+    history: list[str] | None = None
+    k: int | None = None
+    id: str | None = None
+
+
+@dataclass
+class Retrieved:
+    request: Request
+    resolved: Resolved
+    passages: dict[str, list[Passage]]
+    elapsed: float = 0.0
+
+
+class Assistant:
+    """Answers questions about the indexed policies."""
+
+    def __init__(self, settings: Settings, store: PolicyStore, embedder: MiniLMEmbeddings) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.retriever = HybridRetriever(store, settings.retrieval)
+        self._resolver: tuple[tuple, CompanyResolver] | None = None
+        self.chain: Runnable = self._build_chain()
+
+    def _build_chain(self) -> Runnable:
+        from langchain_core.runnables import RunnableLambda
+
+        return (
+            RunnableLambda(self._parse, name="parse")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._answer, name="answer")
+        )
+
+    # -- companies ---------------------------------------------------------------------------
+
+    @property
+    def resolver(self) -> CompanyResolver:
+        catalog = self.store.catalog()
+        key = tuple(sorted((i.policy_id, i.sha256) for i in catalog.values()))
+        if self._resolver is None or self._resolver[0] != key:
+            companies = [(i.policy_id, i.company, i.aliases) for i in catalog.values()]
+            self._resolver = (key, CompanyResolver(companies))
+        return self._resolver[1]
+
+    def company_ids(self, names: list[str]) -> list[str]:
+        """Policy ids for company names, aliases or ids; raises for a name with no policy."""
+        ids = []
+        for name in names:
+            pid = name if name in self.store.catalog() else self.resolver.match(name)
+            if pid is None:
+                known = ", ".join(sorted(i.company for i in self.store.catalog().values()))
+                raise UnknownCompanyError(f"No policy for {name!r} in the index. Known companies: {known}.")
+            ids.append(pid)
+        return list(dict.fromkeys(ids))
+
+    # -- the chain -----------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        companies: list[str] | None = None,
+        history: list[str] | None = None,
+        k: int | None = None,
+        id: str | None = None,  # noqa: A002 - the JSON contract's name
+    ) -> Answer:
+        """Answer one question (with earlier user turns as `history` for follow-ups)."""
+        return self.chain.invoke(Request(question, companies, history, k, id))
+
+    def _parse(self, request: Request) -> tuple[Request, Resolved]:
+        question = " ".join(request.question.split())
+        if not question:
+            raise InputError("The question is empty.")
+        if len(question) > self.settings.max_question_chars:
+            raise InputError(f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}.")
+        resolved = resolve(question, request.history or [], self.resolver)
+        if request.companies:
+            resolved.policy_ids = self.company_ids(request.companies)
+            resolved.unknown = []
+        return request, resolved
+
+    def _retrieve(self, parsed: tuple[Request, Resolved]) -> Retrieved:
+        request, resolved = parsed
+        start = time.perf_counter()
+        ids = resolved.policy_ids
+        if not ids and not resolved.unknown:
+            ids = sorted(self.store.catalog())  # no company named: ask every policy
+            resolved.policy_ids = ids
+        k = request.k or self.settings.k
+        passages: dict[str, list[Passage]] = {}
+        if ids:
+            vector = self.query_vector(resolved.search_text)
+            for pid in ids:
+                passages[pid] = self.retriever.search(
+                    resolved.search_text, vector, pid, resolved.practices, max(k, _DECIDE_POOL)
+                )
+        return Retrieved(request, resolved, passages, time.perf_counter() - start)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        return self.embedder.embed_batch([text])[0]
+
+    def _answer(self, retrieved: Retrieved) -> Answer:
+        request, resolved = retrieved.request, retrieved.resolved
+        k = request.k or self.settings.k
+        practice = resolved.practices[0] if resolved.practices else None
+        catalog = self.store.catalog()
+        per_company = [
+            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k) for pid in resolved.policy_ids
+        ]
+        answer = Answer(
+            id=request.id,
+            question=request.question,
+            companies=[catalog[pid].company for pid in resolved.policy_ids],
+            unknown_companies=resolved.unknown,
+            practice=practice,
+            per_company=per_company,
+        )
+        answer.verdict = _overall_verdict(per_company)
+        if len(per_company) == 1:
+            answer.citations = list(per_company[0].citations)
+        else:
+            # One clause per company first, then the rest: no company crowds the others out.
+            firsts = [c.citations[0] for c in per_company if c.citations]
+            rest = [cit for c in per_company for cit in c.citations[1:]]
+            answer.citations = firsts + rest
+        answer.answer = render_answer(answer, resolved)
+        return enforce_verbatim(answer, lambda pid: self.store.vectors(pid).policy.text)
+
+    def _company_answer(self, policy_id: str, practice: str | None, passages: list[Passage], k: int) -> CompanyAnswer:
+        vectors = self.store.vectors(policy_id)
+        text, company = vectors.policy.text, vectors.policy.company
+        clauses = [text[p.start : p.end] for p in passages]
+        verdict, deciding = decide(practice, clauses)
+
+        def cite(p: Passage) -> Citation:
+            return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
+
+        if verdict == "not_stated" or deciding is None:
+            return CompanyAnswer(
+                company=company, policy_id=policy_id, verdict="not_stated", near_misses=[cite(p) for p in passages[:2]]
+            )
+        order = [deciding] + [i for i in range(len(passages)) if i != deciding]
+        supporting = [i for i in order if i == deciding or clause_verdict(practice, clauses[i]) is not None]
+        others = [i for i in order if i not in supporting]
+        chosen = (supporting + others)[:k]
+        return CompanyAnswer(
+            company=company, policy_id=policy_id, verdict=verdict, citations=[cite(passages[i]) for i in chosen]
+        )
+
+
+def _overall_verdict(parts: list[CompanyAnswer]) -> Verdict:
+    verdicts = {p.verdict for p in parts}
+    if not verdicts:
+        return "not_stated"
+    return verdicts.pop() if len(verdicts) == 1 else "partial"
+
+
+def _practice_phrase(practice: str | None) -> str:
+    return PRACTICES[practice].question if practice in PRACTICES else "anything on this"
+
+
+def render_answer(answer: Answer, resolved: Resolved) -> str:
+    """The extractive answer text: a verdict per company and the clause that decided it."""
+    lines: list[str] = []
+    for name in answer.unknown_companies:
+        lines.append(
+            f"I have no privacy policy for {name} in the index, so I can't answer for {name} (and won't answer from "
+            f"another company's policy). Add it with: policy-assistant ingest PATH --company \"{name}\""
+        )
+    phrase = _practice_phrase(answer.practice)
+    for part in answer.per_company:
+        if part.verdict == "not_stated":
+            line = f"{part.company}: Not stated. The policy does not say {phrase}."
+            if part.near_misses:
+                miss = part.near_misses[0]
+                line += f" The closest it comes (not an answer): “{_short(miss.quote)}” ({miss.section or 'no section'})."
+        else:
+            cited = part.citations[0]
+            line = (
+                f"{part.company}: {VERDICT_LABELS[part.verdict]}. Decided by this clause"
+                f"{' in “' + cited.section + '”' if cited.section else ''}: “{cited.quote}”"
+            )
+        lines.append(line)
+    if resolved.inherited:
+        lines.append(f"(Follow-up: {' and '.join(resolved.inherited)} taken from earlier in the conversation.)")
+    if not lines:
+        lines.append("No policies are indexed yet. Add one with: policy-assistant ingest PATH")
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
+    """Wire embedder, store (filled with the bundled policies if empty) and retriever."""
+    from assistant.practices import tag_text
+    from index.embeddings import MiniLMEmbeddings
+    from index.ingest import ensure_bundled
+    from index.store import PolicyStore
+
+    embedder = MiniLMEmbeddings(settings.embedding_model)
+    store = PolicyStore(settings, embedder, tagger=tag_text)
+    ensure_bundled(store, progress=progress)
+    return Assistant(settings, store, embedder)
