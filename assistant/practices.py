@@ -1,0 +1,480 @@
+"""The practices people ask privacy policies about, and how to spot them in words.
+
+Each `Practice` maps to one OPP-115 category (Wilson et al., ACL 2016) so tagging
+can be measured against that corpus (`assistant/eval_opp115.py`). Spotting is done
+with small regex lexicons of word stems and phrases: one lexicon for the ordinary
+wording of user questions, another for the register of policy clauses. Pure Python,
+so importing this module stays cheap (the CLI's `--help` must be instant).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+FIRST_PARTY = "First Party Collection/Use"
+THIRD_PARTY = "Third Party Sharing/Collection"
+USER_CHOICE = "User Choice/Control"
+USER_ACCESS = "User Access, Edit and Deletion"
+RETENTION = "Data Retention"
+SECURITY = "Data Security"
+POLICY_CHANGE = "Policy Change"
+DO_NOT_TRACK = "Do Not Track"
+AUDIENCES = "International and Specific Audiences"
+OTHER = "Other"
+
+OPP115_CATEGORIES: tuple[str, ...] = (
+    FIRST_PARTY,
+    THIRD_PARTY,
+    USER_CHOICE,
+    USER_ACCESS,
+    RETENTION,
+    SECURITY,
+    POLICY_CHANGE,
+    DO_NOT_TRACK,
+    AUDIENCES,
+    OTHER,
+)
+
+
+@dataclass(frozen=True)
+class Practice:
+    """One data practice a user can ask about.
+
+    `description` doubles as a zero-shot embedding prompt, so it is written in the
+    words a policy would use. `question` completes sentences like "The policy does
+    not say {question}."
+    """
+
+    name: str
+    label: str
+    opp115: str | None
+    description: str
+    question: str
+
+
+PRACTICES: dict[str, Practice] = {
+    p.name: p
+    for p in (
+        Practice(
+            "collection",
+            "Collects and uses personal data",
+            FIRST_PARTY,
+            "The company collects personal information from or about users and uses it "
+            "for its own purposes, such as providing the service, analytics or training models.",
+            "whether it collects and uses your personal data",
+        ),
+        Practice(
+            "sharing",
+            "Shares personal data with third parties",
+            THIRD_PARTY,
+            "The company discloses, transfers or gives access to personal information to "
+            "third parties such as affiliates, service providers, partners or authorities.",
+            "whether it shares your personal data with third parties",
+        ),
+        Practice(
+            "sale",
+            "Sells personal data",
+            THIRD_PARTY,
+            "The company sells, rents, leases or trades personal information to third "
+            "parties for money or other valuable consideration.",
+            "whether it sells your personal data",
+        ),
+        Practice(
+            "advertising",
+            "Uses data for advertising",
+            THIRD_PARTY,
+            "Personal information is used to show targeted, interest-based or behavioral "
+            "advertising, or is shared with advertisers and advertising networks.",
+            "whether it uses or shares your data for advertising",
+        ),
+        Practice(
+            "cookies",
+            "Uses cookies and trackers",
+            FIRST_PARTY,
+            "The site or app uses cookies, web beacons, pixels, device identifiers, analytics "
+            "or similar tracking technologies to collect information about your activity.",
+            "whether it uses cookies or similar tracking technologies",
+        ),
+        Practice(
+            "do_not_track",
+            "Honors Do Not Track",
+            DO_NOT_TRACK,
+            "How the service responds to Do Not Track (DNT) browser signals or Global "
+            "Privacy Control signals.",
+            "whether it honors Do Not Track signals",
+        ),
+        Practice(
+            "retention",
+            "States how long data is kept",
+            RETENTION,
+            "How long personal information is retained or stored before it is deleted, "
+            "and the criteria for the retention period.",
+            "how long it keeps your data",
+        ),
+        Practice(
+            "access_deletion",
+            "Lets you access, correct or delete data",
+            USER_ACCESS,
+            "Users can access, review, correct, update, export or delete their personal "
+            "information or close their account.",
+            "whether you can access, correct or delete your data",
+        ),
+        Practice(
+            "children",
+            "Addresses children and minimum age",
+            AUDIENCES,
+            "How the service treats children and minors: minimum age, whether it knowingly "
+            "collects data from children under 13 or 16, and parental consent.",
+            "what it says about children and the minimum age",
+        ),
+        Practice(
+            "security",
+            "Describes security measures",
+            SECURITY,
+            "The measures used to protect personal information, such as encryption, access "
+            "controls and safeguards against unauthorized access.",
+            "how it protects your data",
+        ),
+        Practice(
+            "international_transfer",
+            "Transfers or stores data abroad",
+            AUDIENCES,
+            "Where personal information is stored and processed, and whether it is "
+            "transferred to other countries, with what safeguards.",
+            "where your data is stored and whether it is transferred abroad",
+        ),
+        Practice(
+            "policy_changes",
+            "Notifies of policy changes",
+            POLICY_CHANGE,
+            "How the company changes this privacy policy and whether it notifies users "
+            "before or after material changes.",
+            "whether it tells you about changes to the policy",
+        ),
+        Practice(
+            "contact",
+            "Gives privacy contacts",
+            OTHER,
+            "How to contact the company about privacy: contact details, a data protection "
+            "officer, or how to file a complaint.",
+            "how to contact it about privacy",
+        ),
+        Practice(
+            "payment",
+            "Handles payment data",
+            FIRST_PARTY,
+            "The company collects or processes payment information such as credit card "
+            "numbers, billing details and purchase history.",
+            "how it handles your payment information",
+        ),
+        Practice(
+            "marketing_optout",
+            "Lets you opt out of marketing",
+            USER_CHOICE,
+            "Users can choose or opt out of marketing emails, promotional messages, "
+            "newsletters, or other uses of their information.",
+            "whether you can opt out of marketing",
+        ),
+        Practice(
+            "legal_rights",
+            "Describes legal privacy rights",
+            AUDIENCES,
+            "Privacy rights under laws such as the GDPR or the CCPA and California law, "
+            "and how residents can exercise them.",
+            "what legal privacy rights (GDPR, CCPA) you have",
+        ),
+        Practice(
+            "biometric",
+            "Collects biometric data",
+            FIRST_PARTY,
+            "The company collects biometric identifiers such as face geometry, facial "
+            "recognition data, fingerprints or voiceprints.",
+            "whether it collects biometric data",
+        ),
+        Practice(
+            "location",
+            "Collects location data",
+            FIRST_PARTY,
+            "The company collects precise or approximate geolocation of the device, "
+            "such as GPS, Wi-Fi or IP-based location.",
+            "whether it collects your location",
+        ),
+    )
+}
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+_DATA = r"(?:data|info\w*|details|stuff|pii|content|chats?|messages?|conversations?|emails?|e-mail|photos?|history|activity)"
+_MY = r"(?:my|our|your|users?'?|customers?'?|people'?s?|personal|the)"
+
+# Ordinary wording of user questions. Order inside `_QUESTION_ORDER` is the tie
+# break: the specific practices (sale, advertising) come before the general ones
+# they imply (sharing, collection), so "hand my info to advertisers" is advertising first.
+_QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    "do_not_track": _rx(r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"global privacy control", r"\bgpc\b"),
+    "sale": _rx(
+        r"\b(sell|sells|selling|sold|sale)\b",
+        r"\b(rent|rents|renting|lease|trade|trades|trading|monetiz\w*|profit from)\b.{0,30}" + _DATA,
+        r"\bmake money (off|from|with)\b",
+    ),
+    "biometric": _rx(
+        r"\bbiometric", r"\bface (scan|print|id|recognition|geometry|data)", r"\bfacial\b",
+        r"\bfinger ?prints?\b", r"\bvoice ?prints?\b", r"\b(iris|retina)\b", r"\bface scans?\b",
+    ),
+    "location": _rx(r"\blocation", r"\bgeo-?locat", r"\bgps\b", r"\bwhere i (am|go|live)\b", r"\btrack where\b"),
+    "payment": _rx(
+        r"\b(credit|debit) cards?\b", r"\bpayments?\b", r"\bbilling\b", r"\bcard (number|details)\b",
+        r"\bbank (account|details)\b", r"\bpurchases?\b",
+    ),
+    "children": _rx(
+        r"\b(child|children|kids?|minors?|teens?|teenagers?|underage|coppa)\b",
+        r"\b(minimum|min|youngest|old enough|how old)\b.{0,20}\b(age|old|to use|sign ?up)?",
+        r"\bage (limit|requirement|restriction)", r"\bunder (13|16|18)\b", r"\bparent\w*",
+    ),
+    "advertising": _rx(
+        r"\badvertis\w*", r"\bads?\b", r"\bad (network|partner|targeting)s?", r"\btargeted\b",
+        r"\bmarketers?\b", r"\b(personali[sz]ed|interest-based|behaviou?ral) (ads|advertising)",
+    ),
+    "retention": _rx(
+        r"\bhow long\b", r"\bretain\w*|\bretention\b",
+        r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely)",
+        r"\bafter (i )?(delete|close|cancel|leave)", r"\bget rid of\b",
+    ),
+    "access_deletion": _rx(
+        r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
+        r"\b(correct|fix|edit|update|change)\b.{0,25}\b" + _DATA,
+        r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all)\b.{0,15}" + _DATA,
+        r"\bportab\w*", r"\bclose my account\b", r"\bwhat (data|info\w*) do (they|you) have\b",
+    ),
+    "marketing_optout": _rx(
+        r"\bopt[- ]?out\b", r"\bunsubscrib\w*", r"\b(promo\w*|marketing|newsletters?|spam)\b",
+        r"\bstop (sending|emailing|the emails|getting)", r"\b(emails|texts|messages) from (them|you)\b",
+    ),
+    "legal_rights": _rx(
+        r"\b(gdpr|ccpa|cpra|california|shine the light|nevada|virginia|colorado|lgpd|pipeda)\b",
+        r"\b(my|what|which) (privacy |legal |data )?rights\b", r"\bright to\b", r"\blegal basis\b",
+    ),
+    "international_transfer": _rx(
+        r"\bwhere\b.{0,30}\b(keep|kept|store|stored|hosted|process\w*|held|located|live)\b",
+        r"\bwhich (country|countries)\b", r"\b(abroad|overseas|outside (the )?(us|eu|uk|eea|country))\b",
+        r"\b(transfer\w*|sen[dt]|move\w*)\b.{0,30}\b(countr\w*|abroad|overseas|us|u\.s\.|eu|china|servers?)\b",
+        r"\bdata (residency|localization|location)\b", r"\bservers? (are )?(located|based)\b",
+    ),
+    "policy_changes": _rx(
+        r"\b(chang|updat|modif|revis|amend)\w*\b.{0,40}\b(policy|policies|terms)\b",
+        r"\b(policy|policies|terms)\b.{0,40}\b(chang|updat|modif|revis|amend)\w*",
+        r"\b(tell|notify|inform|warn|email)\w*\b.{0,20}\bbefore\b.{0,20}\bchang\w*",
+    ),
+    "contact": _rx(
+        r"\b(who|how|where)\b.{0,20}\b(contact|reach|complain|email|write|call|talk)\b",
+        r"\bcontact\b", r"\b(dpo|data protection officer|privacy officer)\b", r"\bcomplain\w*",
+    ),
+    "security": _rx(
+        r"\b(secur\w*|safe|safely|protect\w*|encrypt\w*|hack\w*|breach\w*|leak\w*|stolen)\b",
+    ),
+    "cookies": _rx(
+        r"\bcookies?\b", r"\btrack\w*\b.{0,30}\b(me|browsing|online|across|web|sites?)\b",
+        r"\b(pixels?|web beacons?|trackers?|fingerprinting)\b", r"\banalytics\b",
+    ),
+    "sharing": _rx(
+        r"\b(share|shares|sharing|shared|disclos\w*|pass\w*|hand\w*|give|gives|giving|send|sends|sent|transfer\w*|provid\w*|turn\w* over|leak\w*)\b"
+        r".{0,40}\b(to|with)\b",
+        r"\b(third[- ]part\w*|partners?|affiliates?|advertisers?|police|government|law enforcement|authorities|other companies)\b",
+        r"\bwho (gets|sees|can see|has access to)\b",
+    ),
+    "collection": _rx(
+        r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*)\b",
+        r"\btrain\w*\b.{0,40}\b(ai|model|models|algorithm\w*|llm|chatbot)\b",
+        r"\b(ai|model|models)\b.{0,30}\btrain\w*",
+        r"\bwhat (data|info\w*|personal data|personal information)\b",
+        r"\b(use|uses|using)\b.{0,20}\b" + _MY + r"\b.{0,20}" + _DATA,
+    ),
+}
+
+# Specific practices outrank the general ones they imply when both match.
+_QUESTION_ORDER: tuple[str, ...] = (
+    "do_not_track", "sale", "biometric", "location", "payment", "children", "advertising",
+    "retention", "access_deletion", "marketing_optout", "legal_rights",
+    "international_transfer", "policy_changes", "contact", "security", "cookies",
+    "sharing", "collection",
+)
+
+
+def practices_in_question(question: str) -> list[str]:
+    """Return the practices a user question asks about, most specific first; [] if none.
+
+    >>> practices_in_question("Do they hand my info to advertisers?")
+    ['advertising', 'sharing']
+    """
+    found = [name for name in _QUESTION_ORDER if _QUESTION_PATTERNS[name].search(question)]
+    # "how long do they keep my stuff" is retention, not where it is stored; "where do
+    # they keep my data" is location of storage, not how long.
+    if "retention" in found and "international_transfer" in found:
+        drop = "international_transfer" if re.search(r"\bhow long\b", question, re.I) else "retention"
+        found.remove(drop)
+    # A deletion question asked through "how long after I delete" is about retention.
+    if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
+        found.remove("access_deletion")
+    # "Do Not Track" contains "track": it is not a cookies/collection question too.
+    if "do_not_track" in found:
+        found = [n for n in found if n not in ("cookies", "collection")]
+    # Deleting or reaching an account is not "contact"; a sale of data implies sharing.
+    if "sale" in found and "sharing" not in found:
+        found.append("sharing")
+    return found
+
+
+# Register of policy clauses. Kept to stems and phrases general to privacy policies.
+_TEXT_PATTERNS: dict[str, re.Pattern[str]] = {
+    "collection": _rx(
+        r"\b(we|us|company|site|app|services?)\b[^.;:]{0,40}\b(collect|gather|obtain|receive|record|log|store|process)\w*",
+        r"\b(collect|gather|obtain)(s|ed|ing)?\b",
+        r"\binformation (that )?(you|we) (provide|submit|give|enter)",
+        r"\b(we|may) (use|process|analy[sz]e)\b[^.]{0,60}\b(information|data)\b",
+        r"\b(use|uses|using) (of )?(your|this|such|the|personal|that) (personal )?(information|data)\b",
+        r"\b(ip address|log files?|browser type|device (identifier|information|id)|usage data)\b",
+        r"\b(register|registration|sign up|create an account)\b",
+    ),
+    "cookies": _rx(
+        r"\bcookies?\b", r"\bweb ?beacons?\b", r"\bpixel( tags?)?s?\b", r"\bclear gifs?\b",
+        r"\btracking technolog\w*", r"\blocal storage\b", r"\bflash (cookies|lsos?)\b",
+        r"\bgoogle analytics\b", r"\banalytics (services?|providers?|tools?)\b", r"\bsdks?\b",
+    ),
+    "sharing": _rx(
+        r"\b(share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|transfer|transfers|transferred)\b",
+        r"\bthird[- ]part(y|ies)\b",
+        r"\b(service providers?|vendors?|contractors?|affiliates?|subsidiaries|business partners?|partners|sponsors?)\b",
+        r"\b(law enforcement|subpoena|court order|legal process|government (authorit|agenc)\w*)\b",
+        r"\b(merger|acquisition|bankruptcy|reorgani[sz]ation)\b",
+        r"\b(provide|give|make available|release)\w*\b[^.]{0,60}\bto (them|other|outside|any|third|our partners)\b",
+    ),
+    "sale": _rx(
+        r"\b(sell|sells|selling|sold)\b",
+        r"\bsale of (your |personal |any )?(personal )?(data|information)\b",
+        r"\b(rent|rents|renting|rented|lease|leases|trade|trades|swap|swaps)\b[^.]{0,50}\b(information|data|lists?|addresses)\b",
+        r"\bdo not sell\b",
+    ),
+    "advertising": _rx(
+        r"\badvertis\w*", r"\bads\b", r"\bad (networks?|servers?|partners?|serving|compan\w*)\b",
+        r"\b(interest|behaviou?r)[- ]?based\b", r"\b(targeted|personali[sz]ed) (ads|advertising|content|offers)\b",
+        r"\b(re-?marketing|retargeting)\b", r"\bnetwork advertising initiative\b",
+    ),
+    "do_not_track": _rx(r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"\bglobal privacy control\b"),
+    "retention": _rx(
+        r"\bretain\w*", r"\bretention\b",
+        r"\b(keep|kept|store|stored|maintain\w*)\b[^.]{0,60}\b(as long as|for (a|the) period|until|for \d+|days|months|years|indefinitely)\b",
+        r"\bas long as (necessary|needed|required|reasonably)",
+        r"\b(delete|destroy|purge|erase|anonymi[sz]e)\w*\b[^.]{0,40}\b(after|within|once)\b",
+    ),
+    "access_deletion": _rx(
+        r"\b(access|review|update|correct|amend|edit|change|modify|delete|remove)\w*\b[^.]{0,30}\b(your|their|the)\b[^.]{0,25}\b(personal )?(information|data|profile|account|details|preferences)\b",
+        r"\b(right|request)s? (to )?(access|correct|rectif|delete|erase|erasure|deletion)\w*",
+        r"\b(deactivat|clos|delet|cancel)\w* (your|their) (account|profile|registration)\b",
+        r"\baccount settings\b", r"\bportab\w*", r"\b(correction|deletion)\b",
+    ),
+    "children": _rx(
+        r"\b(child|children|kids|minors?|teens?|teenagers?|coppa)\b",
+        r"\bunder (the age of )?(13|16|18|thirteen|sixteen|eighteen)\b",
+        r"\b(13|16|18|thirteen) years (of age|old)\b", r"\bparent(s|al)?\b", r"\bminimum age\b",
+    ),
+    "security": _rx(
+        r"\bsecur(e|ity|ed|ing|ely)\b", r"\bencrypt\w*", r"\b(ssl|tls|https)\b", r"\bsafeguards?\b",
+        r"\bfirewalls?\b", r"\bunauthori[sz]ed (access|use|disclosure)\b",
+        r"\b(protect|safeguard)\w*\b[^.]{0,40}\b(information|data)\b",
+        r"\b(password|access controls?|breach)\w*",
+    ),
+    "international_transfer": _rx(
+        r"\b(transfer\w*|stored|processed|hosted|located)\b[^.]{0,60}\b(countr(y|ies)|abroad|jurisdictions?|outside|united states|u\.s\.|europe\w*)\b",
+        r"\b(european (economic area|union)|eea|privacy shield|safe harbou?r|standard contractual clauses)\b",
+        r"\b(international|cross-border) (transfers?|users|visitors)\b",
+        r"\b(visit|access|use)\w*\b[^.]{0,30}\bfrom outside\b",
+        r"\b(countr(y|ies)|jurisdictions?) (other than|outside)\b",
+    ),
+    "policy_changes": _rx(
+        r"\b(chang|updat|modif|revis|amend)\w*\b[^.]{0,40}\b(this|our|the) ([\w-]+ )?(privacy )?(policy|statement|notice)\b",
+        r"\b(policy|statement|notice)\b[^.]{0,30}\b(may|will|might) (be )?(chang|updat|modif|revis|amend)\w*",
+        r"\b(material|significant) changes?\b", r"\b(last (updated|modified|revised)|effective date)\b",
+        r"\bchanges? (to|in) (this|our|the) [\w ]{0,20}(policy|statement|notice)\b",
+    ),
+    "contact": _rx(
+        r"\bcontact (us|our|the)\b", r"\b(questions?|comments?|concerns?|complaints?)\b[^.]{0,60}\b(contact|email|e-mail|write|call|send)\b",
+        r"\b(data protection officer|privacy officer|dpo)\b", r"\b[\w.+-]+@[\w-]+\.[\w.]+\b",
+        r"\b(mailing address|attn|attention):?", r"\blodge a complaint\b",
+    ),
+    "payment": _rx(
+        r"\b(credit|debit) card\w*", r"\bpayment\w*", r"\bbilling\b", r"\bcard (number|details)\b",
+        r"\bbank account\b", r"\bfinancial information\b", r"\bpurchase (history|information)\b",
+    ),
+    "marketing_optout": _rx(
+        r"\bopt(s|ed|ing)?[- ]?(out|in)\b", r"\bunsubscrib\w*",
+        r"\b(choose|elect|decide|prefer)\w* (not )?to\b",
+        r"\b(your|the) (choices?|preferences?|options?)\b",
+        r"\b(disable|refuse|reject|decline|block|delete|turn off)\w*\b[^.]{0,30}\bcookies\b",
+        r"\bbrowser settings?\b", r"\bwithdraw\w* (your )?consent\b",
+        r"\b(marketing|promotional) (e-?mails?|communications?|messages?|materials?)\b",
+        r"\bnewsletters?\b", r"\bno longer (wish|want) to receive\b",
+    ),
+    "legal_rights": _rx(
+        r"\b(gdpr|ccpa|cpra|general data protection regulation|california consumer privacy act)\b",
+        r"\bcalifornia (residents?|civil code|law|privacy rights)\b", r"\bshine the light\b",
+        r"\bnevada residents?\b", r"\b(legal|lawful) basis\b", r"\bsupervisory authority\b",
+        r"\b(your|these) (privacy |data protection )?rights\b",
+    ),
+    "biometric": _rx(
+        r"\bbiometric\w*", r"\bface (geometry|recognition|scans?|prints?|templates?)\b",
+        r"\bfacial (recognition|geometry|features|scan\w*)\b", r"\bfinger ?prints?\b",
+        r"\bvoice ?prints?\b", r"\b(iris|retina)( scans?)?\b",
+    ),
+    "location": _rx(
+        r"\bgeo-?locat\w*", r"\blocation (data|information|services|based)\b", r"\bgps\b",
+        r"\b(precise|approximate|physical|device'?s?) location\b", r"\blatitude\b",
+        r"\byour location\b",
+    ),
+}
+
+# A merger or sale of the business is a transfer of data, not a sale of it.
+_CORPORATE_SALE = re.compile(
+    r"\b(sale|sell\w*|sold)\b[^.;]{0,40}\b(assets?|business(es)?|compan(y|ies)|stock|shares|all or (a )?part|substantially all|division|unit)\b"
+    r"|\b(merger|acquisition|bankruptcy|reorgani[sz]ation|divestiture)\b",
+    re.IGNORECASE,
+)
+
+
+def corporate_transaction(text: str) -> bool:
+    """Whether `text` mentions a merger, acquisition or sale of the business."""
+    return _CORPORATE_SALE.search(text) is not None
+
+
+def mentions(practice: str, text: str) -> bool:
+    """Whether `text` speaks to `practice` by the clause lexicon."""
+    if practice == "sale":
+        return _sale_of_data(text)
+    return _TEXT_PATTERNS[practice].search(text) is not None
+
+
+def _sale_of_data(text: str) -> bool:
+    for m in _TEXT_PATTERNS["sale"].finditer(text):
+        window = text[max(0, m.start() - 60) : m.end() + 60]
+        if not _CORPORATE_SALE.search(window):
+            return True
+    return False
+
+
+def tag_text(text: str) -> tuple[str, ...]:
+    """Return the practices a clause or paragraph speaks to, in `PRACTICES` order."""
+    return tuple(name for name in PRACTICES if mentions(name, text))
+
+
+def opp115_categories(practices: Iterable[str]) -> list[str]:
+    """Return the distinct OPP-115 categories of `practices`, in first-seen order."""
+    seen: list[str] = []
+    for name in practices:
+        category = PRACTICES[name].opp115
+        if category is not None and category not in seen:
+            seen.append(category)
+    return seen

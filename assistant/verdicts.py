@@ -1,0 +1,351 @@
+"""Verdicts decided from what clauses say, never from how the question is worded.
+
+`clause_verdict` reads one clause (a sentence, table row or paragraph) and says
+whether it affirms, denies or qualifies a practice; `decide` turns ranked clauses
+into one verdict and names the clause that decided it.
+
+Conventions:
+
+* Action practices (sale, sharing, advertising, cookies, collection, biometric,
+  location, payment): "yes" means the company does it (hedges such as "we may
+  share" count as yes), "no" means the clause says it does not, "partial" means a
+  denial carrying an exception or a qualification ("we do not share your data with
+  third parties except as described below" is *partial*: the policy goes on to list
+  cases where it does share; "we do not sell in the conventional sense ... may be
+  considered a sale" is partial). A denial gated only on your consent ("we will not
+  share it without your permission") stays "no": by default it does not happen.
+* Descriptive practices (retention, children, contact, security,
+  international_transfer, policy_changes, access_deletion, marketing_optout,
+  do_not_track, legal_rights): "yes" means the policy states the practice, right or
+  mechanism; "partial" means only vague or general criteria (retention "as long as
+  necessary" without a period); "no" means it says it does not ("we do not respond
+  to Do Not Track signals", "we do not offer a way to delete"). An age policy such
+  as "not directed to children under 13" is "yes" for `children`: it addresses it.
+* A merger, acquisition or "sale of assets" is not a sale of personal data:
+  `clause_verdict("sale", ...)` returns None for clauses that only mention those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from assistant.practices import PRACTICES, corporate_transaction, mentions
+from assistant.types import Verdict
+
+ClauseVerdict = Literal["yes", "no", "partial"]
+
+ACTION_PRACTICES = frozenset(
+    {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
+)
+
+_I = re.IGNORECASE
+
+# --- Negation ---------------------------------------------------------------
+
+_NEGATION = re.compile(
+    r"\b(not|never|no|none|neither|nor|cannot|without|refrain\w*|prohibit\w*)\b|n't\b", _I
+)
+# Phrases whose "not"/"no" does not negate the company's action.
+_NOT_NEGATION = re.compile(
+    r"\bdo[- ]not[- ]track\b|\bnot only\b|\bwhether or not\b|\bno longer\b|\bnot limited to\b"
+    r"|\bno (later|more|less|fewer) than\b|\bif not\b|\bwithout limitation\b|\bno matter\b"
+    r"|\bwithout (your|the|their|a|prior|express|explicit|affirmative)?\s*(prior |express |explicit |affirmative |written )?"
+    r"(consent|permission|authori[sz]ation|approval|agreement)\b",
+    _I,
+)
+# A condition on the user ("if you do not want us to share...") is not the company
+# denying anything; drop it up to the next comma.
+_USER_CONDITION = re.compile(
+    r"\b(if|unless|when|should|in case)\s+(you|users?|visitors?|the user)\b[^,;]*", _I
+)
+_CLAUSE_BREAK = re.compile(
+    r"[;:!?]|\.(?=\s|$)|\s[-\u2013\u2014]\s|,?\s+\b(but|however|although|though|whereas|while|yet)\b"
+    r"|,\s*(and|or)\s+(we|our|they|you|it|these|those|such)\b",
+    _I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
+
+_EXCEPTION = re.compile(
+    r"\b(except|excepting|unless|other than|apart from|save (for|as)|with the exception of|excluding|"
+    r"outside of the|only (with|to|when|if|as|for|in)|beyond those|aside from)\b",
+    _I,
+)
+_CONSENT_ONLY = re.compile(
+    r"\b(consent|permission|authori[sz]\w*|approv\w*|agree\w*|opt(s|ed)?[- ]?in|request|ask|direct|choose|instruct)\w*\b",
+    _I,
+)
+_REFERENCE = re.compile(
+    r"\bas (described|set (forth|out)|noted|outlined|explained|provided|disclosed|stated|detailed|specified|otherwise|permitted|required|necessary)"
+    r"|\b(below|above|following|in this (privacy )?(policy|statement|notice|section))\b|\brequired by law\b|\blaw\b",
+    _I,
+)
+_QUALIFIER = re.compile(
+    r"\bin the (conventional|traditional|ordinary|usual|common|classic) sense\b"
+    r"|\bas (that term is |it is )?(traditionally|commonly|typically|usually|generally) (understood|defined|meant)\b"
+    r"|\b(may|might|could|would) be (considered|deemed|treated|viewed|interpreted|regarded)\b"
+    r"|\b(considered|deemed|constitute)\w* (a |an )?(\"|')?(sale|selling|sharing)\b"
+    r"|\bunder (some|certain|applicable|state|california|various) ([\w ]{0,20})?laws?\b",
+    _I,
+)
+
+# --- What counts as doing each practice ---------------------------------------
+
+_THIRD = (
+    r"(third[- ]part\w*|partners?|affiliates?|subsidiar\w*|service providers?|vendors?|advertisers?|sponsors?|"
+    r"outside|other (companies|parties|organi[sz]ations|businesses)|anyone|network|google|facebook|authorities|law enforcement|"
+    r"business(es)?|compan(y|ies)|organi[sz]ations?|entit(y|ies)|parties|marketers?)"
+)
+_ACTIONS: dict[str, re.Pattern[str]] = {
+    "sale": re.compile(
+        r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|lease|leases|leased|trade|trades|traded|swap|swaps|lend|lends)\b", _I
+    ),
+    "sharing": re.compile(
+        r"\b(shar(e|es|ed)|disclos(e|es|ed|ing)|transfer(s|red|ring)?|sell|sells|selling|sold|rent(s|ed|ing)?|leas(e|es|ed|ing)|trad(e|es|ed|ing)|swap\w*|lend\w*|"
+        r"distribut\w*|transmit\w*|reveal\w*|furnish\w*|releas\w*|provid\w*|giv(e|es|en|ing)|gave|pass(es|ed|ing)?|send|sends|sent|"
+        r"make available|made available|allow\w*|permit\w*|enabl\w*|access\w*|collect\w*|receiv\w*|obtain\w*|place|set|use|uses|used)\b",
+        _I,
+    ),
+    "advertising": re.compile(
+        r"\b(advertis\w*|ads?|market\w*|target\w*|serv(e|es|ed|ing)|display\w*|show\w*|shar(e|es|ed|ing)|disclos\w*|provid\w*|use|uses|used|using)\b", _I
+    ),
+    "cookies": re.compile(
+        r"\b(use|uses|used|using|place\w*|set|sets|setting|employ\w*|deploy\w*|store\w*|collect\w*|serv\w*|rely|relies|utili[sz]\w*)\b", _I
+    ),
+}
+_STRONG_SHARING = re.compile(
+    r"shar(e|es|ed)|disclos(e|es|ed|ing)|transfer(s|red|ring)?|sell|sells|selling|sold|rent(s|ed|ing)?|trad(e|es|ed|ing)|swap\w*|"
+    r"distribut\w*|reveal\w*|releas\w*|lend\w*|leas(e|es|ed|ing)",
+    _I,
+)
+_HANDOVER = re.compile(
+    r"provid\w*|giv(e|es|en|ing)|gave|pass(es|ed|ing)?|send|sends|sent|make available|made available|transmit\w*|furnish\w*",
+    _I,
+)
+_BY_USER = re.compile(r"\b(you|users?|visitors?|customers?)\s+(may\s+|can\s+|have\s+|choose to\s+)?$", _I)
+# Headings and wh-phrases name the topic without stating anything.
+_TOPIC_PHRASE = re.compile(
+    r"\b(with whom|whom|who|what|which|how|when|why|where|information|data)\s+(do |does |will |may |might |can |we |they )*"
+    r"(we|they|[A-Z][\w&.-]+)\s+(share|disclose|sell|transfer)\w*(\s+(your\s+)?(personal\s+)?(information|data))?(\s+(with|to))?(\s+\w+)?\s*[?:-]?",
+    re.IGNORECASE,
+)
+_CONSENT_GATE = re.compile(
+    r"\b(ask|obtain|seek|get|request|receiv)\w*\s+(for\s+)?(your|their)\s+(\w+\s+)?(consent|permission)\s+(before|prior)\b|"
+    r"\bonly\b[^.;]{0,40}\b(with|upon|after|if)\b[^.;]{0,20}\b(your|you|their)\b[^.;]{0,20}\b(consent|permission|authori[sz]ation|agree|approv)\w*",
+    _I,
+)
+_HANDLING = re.compile(
+    r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
+    r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"
+    r"shar(e|es|ed|ing)|disclos\w*|sell|sells|sold|infer\w*|derive\w*|analy[sz]\w*|monitor\w*|determin\w*|identif\w*)\b",
+    _I,
+)
+# Verbs whose denial makes a descriptive practice "no".
+_DESCRIPTIVE_ACTIONS: dict[str, re.Pattern[str]] = {
+    "do_not_track": re.compile(
+        r"\b(honou?r\w*|respond\w*|recogni[sz]\w*|support\w*|compl(y|ies)|process\w*|act on|acts on|alter\w*|change\w*|track\w*|obey\w*|follow\w*|respect\w*)\b",
+        _I,
+    ),
+    "access_deletion": re.compile(
+        r"\b(access\w*|delet\w*|correct\w*|updat\w*|edit\w*|remov\w*|eras\w*|export\w*|download\w*|review\w*|modify\w*|chang\w*|offer\w*|provid\w*|allow\w*|permit\w*)\b",
+        _I,
+    ),
+    "marketing_optout": re.compile(
+        r"\b(opt\w*|unsubscrib\w*|choos\w*|choice\w*|offer\w*|provid\w*|allow\w*|permit\w*|withdraw\w*|stop\w*|disabl\w*|refus\w*)\b", _I
+    ),
+    "retention": re.compile(r"\b(retain\w*|keep|keeps|kept|stor(e|es|ed|ing)|maintain\w*|hold|holds|held|sav(e|es|ed))\b", _I),
+    "international_transfer": re.compile(r"\b(transfer\w*|stor(e|es|ed|ing)|process\w*|host\w*|sen[dt]|mov(e|es|ed))\b", _I),
+    "security": re.compile(r"\b(encrypt\w*|protect\w*|secur\w*|safeguard\w*|use|employ\w*|implement\w*)\b", _I),
+}
+_SECURITY_DISCLAIMER = re.compile(
+    r"\b(no|not)\b[^.;]{0,60}\b(100%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|warrant)\b"
+    r"|\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
+    _I,
+)
+_RETENTION_SPECIFIC = re.compile(
+    r"\b\d+\s*(-\s*)?(day|week|month|year|hour)s?\b|\b(one|two|three|four|five|six|seven|ten|twelve|eighteen|twenty|thirty|sixty|ninety)\s+(day|week|month|year)s?\b"
+    r"|\buntil (you|your|the account|such time as you)\b|\bindefinitely\b|\bpermanently\b|\bimmediately\b|\bupon (your )?(request|deletion|account)\b",
+    _I,
+)
+_RETENTION_VAGUE = re.compile(
+    r"\bas long as\b|\b(reasonable|necessary|appropriate|limited) (period|time|amount of time)\b|\bno longer (necessary|needed|required)\b"
+    r"|\b(as|where) (required|permitted|necessary|needed)\b|\bfor (the|a) period\b",
+    _I,
+)
+_TABLE_ROW = re.compile(
+    r"^\s*(?:[A-Z0-9]{1,2}[.)]?\s+)?(?P<label>.*?[A-Za-z].*?)(?P<cols>(?:\s+(?:YES|NO|Yes|No|Y|N|\u2713|\u2717|X))+)\s*$"
+)
+
+
+def _negated(before: str) -> bool:
+    """Odd count of negation cues in the last words before a verb (so double negatives cancel)."""
+    before = _NOT_NEGATION.sub(" ", before)
+    window = " ".join(before.split()[-8:])
+    return len(_NEGATION.findall(window)) % 2 == 1
+
+
+def _clauses(text: str) -> list[str]:
+    pieces: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        start = 0
+        for m in _CLAUSE_BREAK.finditer(sentence):
+            pieces.append(sentence[start : m.start()])
+            start = m.start() if m.group(0).strip(" ,").lower() not in {";", ":", "!", "?", "."} else m.end()
+        pieces.append(sentence[start:])
+    return [p for p in (p.strip() for p in pieces) if p]
+
+
+def _table_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
+    verdicts: list[ClauseVerdict] = []
+    for line in text.splitlines():
+        m = _TABLE_ROW.match(line)
+        if not m or len(m.group("cols").split()) < 2:
+            continue
+        label = m.group("label")
+        if practice not in (None, "collection") and not mentions(practice, label):
+            continue
+        cols = m.group("cols").upper().split()
+        verdicts.append("yes" if any(c in ("YES", "Y", "\u2713", "X") for c in cols) else "no")
+    if not verdicts:
+        return None
+    return _combine(verdicts)
+
+
+def _combine(verdicts: Sequence[ClauseVerdict]) -> ClauseVerdict:
+    """All agree: that verdict; a denial next to an affirmation is a qualified answer."""
+    kinds = set(verdicts)
+    if kinds == {"yes"}:
+        return "yes"
+    if kinds == {"no"}:
+        return "no"
+    return "partial"
+
+
+def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] | None:
+    """Polarity of one clause for an action practice and whether its verb is a strong one.
+
+    None if no verb of the practice is there. For sharing, "share/disclose/sell" or
+    "give/provide ... to a third party" are strong; a third party that "uses" or
+    "collects" something is weak evidence, outweighed by any strong statement.
+    """
+    clause = _TOPIC_PHRASE.sub(" ", clause)
+    has_third = re.search(r"\b" + _THIRD + r"\b", clause, _I) is not None
+    weak: ClauseVerdict | None = None
+    for m in _ACTIONS.get(practice, _HANDLING).finditer(clause):
+        strong = True
+        if practice == "sharing":
+            if _BY_USER.search(clause[max(0, m.start() - 12) : m.start()]):
+                continue  # "information you provide" is collection, not sharing
+            strong = _STRONG_SHARING.fullmatch(m.group(0)) is not None or (
+                has_third and _HANDOVER.fullmatch(m.group(0)) is not None
+            )
+            if not (strong or has_third):
+                continue
+        if practice == "sale" and corporate_transaction(clause[max(0, m.start() - 60) : m.end() + 80]):
+            continue
+        verdict = _polarity_at(clause, m.start())
+        if strong:
+            return verdict, True
+        weak = weak or verdict
+    return (weak, False) if weak else None
+
+
+def _polarity_at(clause: str, start: int) -> ClauseVerdict:
+    if _QUALIFIER.search(clause):
+        return "partial"
+    if _negated(clause[:start]):
+        exception = _EXCEPTION.search(clause)
+        if exception:
+            rest = clause[exception.start() :]
+            if _CONSENT_ONLY.search(rest) and not _REFERENCE.search(rest):
+                return "no"
+            return "partial"
+        return "no"
+    if _CONSENT_GATE.search(clause):
+        # "we will only share it with your consent": by default it does not happen.
+        return "no"
+    return "yes"
+
+
+def _descriptive_polarity(practice: str, clause: str) -> ClauseVerdict:
+    if practice == "retention":
+        actions = _DESCRIPTIVE_ACTIONS["retention"]
+        for m in actions.finditer(clause):
+            if _negated(clause[: m.start()]) and not _EXCEPTION.search(clause):
+                return "no"
+            break
+        if _RETENTION_SPECIFIC.search(clause):
+            return "yes"
+        return "partial"
+    if practice == "security" and _SECURITY_DISCLAIMER.search(clause):
+        return "partial"
+    if practice == "do_not_track":
+        clause = re.sub(r"\bdo[- ]not[- ]track\b", "DNT", clause, flags=_I)
+    actions = _DESCRIPTIVE_ACTIONS.get(practice)
+    if actions is not None:
+        for m in actions.finditer(clause):
+            if _negated(clause[: m.start()]):
+                return "no"
+    if practice == "do_not_track" and not (actions and actions.search(clause)):
+        return "partial"
+    return "yes"
+
+
+def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
+    """Whether `text` affirms ("yes"), denies ("no") or qualifies ("partial") `practice`.
+
+    Returns None when the text does not address the practice. With `practice=None`
+    the polarity of the clause's data-handling statements is judged.
+    """
+    if practice is not None and practice not in PRACTICES:
+        raise ValueError(f"unknown practice: {practice!r}")
+    table = _table_verdict(practice, text)
+    if table is not None:
+        return table
+    if practice is not None and not mentions(practice, text):
+        return None
+    strong: list[ClauseVerdict] = []
+    weak: list[ClauseVerdict] = []
+    topical = False
+    for clause in _clauses(text):
+        clause = _USER_CONDITION.sub(" ", clause)
+        if practice is not None and not mentions(practice, clause):
+            continue
+        topical = True
+        if practice is None or practice in ACTION_PRACTICES:
+            found = _action_polarity(practice or "collection", clause)
+            if found is not None:
+                (strong if found[1] else weak).append(found[0])
+        else:
+            strong.append(_descriptive_polarity(practice, clause))
+    if strong or weak:
+        return _combine(strong or weak)
+    if practice is not None and (topical or practice not in ACTION_PRACTICES):
+        # The practice is named but no verb of doing it is: naming it (a cookie
+        # notice, a "Third party sharing" section) is taken as stating it.
+        return "yes" if practice in ACTION_PRACTICES or practice != "do_not_track" else "partial"
+    return None
+
+
+def decide(practice: str | None, clauses: Sequence[str]) -> tuple[Verdict, int | None]:
+    """The overall verdict from ranked clauses (best first) and the deciding clause's index.
+
+    The best-ranked clause that addresses the practice decides, except that a denial
+    followed by a lower-ranked affirmation or qualification becomes "partial", decided
+    by that qualifying clause. ("not_stated", None) when no clause addresses it.
+    """
+    first: tuple[ClauseVerdict, int] | None = None
+    for index, clause in enumerate(clauses):
+        verdict = clause_verdict(practice, clause)
+        if verdict is None:
+            continue
+        if first is None:
+            first = (verdict, index)
+            if verdict != "no":
+                return verdict, index
+        elif verdict in ("yes", "partial"):
+            return "partial", index
+    if first is None:
+        return "not_stated", None
+    return first
