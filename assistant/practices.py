@@ -330,8 +330,8 @@ def practices_in_question(question: str) -> list[str]:
 
 
 # Register of policy clauses. Kept to stems and phrases general to privacy policies.
-_TEXT_PATTERNS: dict[str, re.Pattern[str]] = {
-    "collection": _rx(
+_TEXT_LEXICON: dict[str, tuple[str, ...]] = {
+    "collection": (
         r"\b(we|us|company|site|app|services?)\b[^.;:]{0,40}\b(collect|gather|obtain|receive|record|log|store|process)\w*",
         r"\b(collect|gather|obtain)(s|ed|ing)?\b",
         r"\binformation (that )?(you|we) (provide|submit|give|enter)",
@@ -340,12 +340,12 @@ _TEXT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(ip address|log files?|browser type|device (identifier|information|id)|usage data)\b",
         r"\b(register|registration|sign up|create an account)\b",
     ),
-    "cookies": _rx(
+    "cookies": (
         r"\bcookies?\b", r"\bweb ?beacons?\b", r"\bpixel( tags?)?s?\b", r"\bclear gifs?\b",
         r"\btracking technolog\w*", r"\blocal storage\b", r"\bflash (cookies|lsos?)\b",
         r"\bgoogle analytics\b", r"\banalytics (services?|providers?|tools?)\b", r"\bsdks?\b",
     ),
-    "sharing": _rx(
+    "sharing": (
         r"\b(share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|transfer|transfers|transferred)\b",
         r"\bthird[- ]part(y|ies)\b",
         r"\b(service providers?|vendors?|contractors?|affiliates?|subsidiaries|business partners?|partners|sponsors?)\b",
@@ -353,89 +353,89 @@ _TEXT_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(merger|acquisition|bankruptcy|reorgani[sz]ation)\b",
         r"\b(provide|give|make available|release)\w*\b[^.]{0,60}\bto (them|other|outside|any|third|our partners)\b",
     ),
-    "sale": _rx(
+    "sale": (
         r"\b(sell|sells|selling|sold)\b",
         r"\bsale of (your |personal |any )?(personal )?(data|information)\b",
         r"\b(rent|rents|renting|rented|lease|leases|trade|trades|swap|swaps)\b[^.]{0,50}\b(information|data|lists?|addresses)\b",
         r"\bdo not sell\b",
+        r"\b(considered|deemed|treated as|constitutes?|qualif\w* as) (a |an )?[\"']?(sale|selling)\b",
     ),
-    "advertising": _rx(
+    "advertising": (
         r"\badvertis\w*", r"\bads\b", r"\bad (networks?|servers?|partners?|serving|compan\w*)\b",
         r"\b(interest|behaviou?r)[- ]?based\b", r"\b(targeted|personali[sz]ed) (ads|advertising|content|offers)\b",
         r"\b(re-?marketing|retargeting)\b", r"\bnetwork advertising initiative\b",
     ),
-    "do_not_track": _rx(r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"\bglobal privacy control\b"),
-    "retention": _rx(
+    "do_not_track": (r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"\bglobal privacy control\b"),
+    "retention": (
         r"\bretain\w*", r"\bretention\b",
         r"\b(keep|kept|store|stored|maintain\w*)\b[^.]{0,60}\b(as long as|for (a|the) period|until|for \d+|days|months|years|indefinitely)\b",
         r"\bas long as (necessary|needed|required|reasonably)",
         r"\b(delete|destroy|purge|erase|anonymi[sz]e)\w*\b[^.]{0,40}\b(after|within|once)\b",
     ),
-    "access_deletion": _rx(
-        r"\b(access|review|update|correct|amend|edit|change|modify|delete|remove)\w*\b[^.]{0,30}\b(your|their|the)\b[^.]{0,25}\b(personal )?(information|data|profile|account|details|preferences)\b",
+    "access_deletion": (
+        r"\b(you|users?|members?|customers?)\b[^.]{0,40}\b(can|may|might|could|are able to|have the (right|ability|option) to)\b[^.]{0,30}\b(access|review|update|correct|amend|edit|change|modify|delete|remove)\w*\b",
+        r"\b(access|review|update|correct|amend|edit|delete|remove)\w*\b[^.]{0,20}\b(your|their)\b[^.]{0,20}\b(personal )?(information|data|profile|account)\b",
         r"\b(right|request)s? (to )?(access|correct|rectif|delete|erase|erasure|deletion)\w*",
         r"\b(deactivat|clos|delet|cancel)\w* (your|their) (account|profile|registration)\b",
         r"\baccount settings\b", r"\bportab\w*", r"\b(correction|deletion)\b",
     ),
-    "children": _rx(
+    "children": (
         r"\b(child|children|kids|minors?|teens?|teenagers?|coppa)\b",
         r"\bunder (the age of )?(13|16|18|thirteen|sixteen|eighteen)\b",
         r"\b(13|16|18|thirteen) years (of age|old)\b", r"\bparent(s|al)?\b", r"\bminimum age\b",
     ),
-    "security": _rx(
+    "security": (
         r"\bsecur(e|ity|ed|ing|ely)\b", r"\bencrypt\w*", r"\b(ssl|tls|https)\b", r"\bsafeguards?\b",
         r"\bfirewalls?\b", r"\bunauthori[sz]ed (access|use|disclosure)\b",
         r"\b(protect|safeguard)\w*\b[^.]{0,40}\b(information|data)\b",
-        r"\b(password|access controls?|breach)\w*",
     ),
-    "international_transfer": _rx(
+    "international_transfer": (
         r"\b(transfer\w*|stored|processed|hosted|located)\b[^.]{0,60}\b(countr(y|ies)|abroad|jurisdictions?|outside|united states|u\.s\.|europe\w*)\b",
         r"\b(european (economic area|union)|eea|privacy shield|safe harbou?r|standard contractual clauses)\b",
         r"\b(international|cross-border) (transfers?|users|visitors)\b",
         r"\b(visit|access|use)\w*\b[^.]{0,30}\bfrom outside\b",
         r"\b(countr(y|ies)|jurisdictions?) (other than|outside)\b",
     ),
-    "policy_changes": _rx(
+    "policy_changes": (
         r"\b(chang|updat|modif|revis|amend)\w*\b[^.]{0,40}\b(this|our|the) ([\w-]+ )?(privacy )?(policy|statement|notice)\b",
         r"\b(policy|statement|notice)\b[^.]{0,30}\b(may|will|might) (be )?(chang|updat|modif|revis|amend)\w*",
-        r"\b(material|significant) changes?\b", r"\b(last (updated|modified|revised)|effective date)\b",
+        r"\b(material|significant) changes?\b",
         r"\bchanges? (to|in) (this|our|the) [\w ]{0,20}(policy|statement|notice)\b",
     ),
-    "contact": _rx(
+    "contact": (
         r"\bcontact (us|our|the)\b", r"\b(questions?|comments?|concerns?|complaints?)\b[^.]{0,60}\b(contact|email|e-mail|write|call|send)\b",
         r"\b(data protection officer|privacy officer|dpo)\b", r"\b[\w.+-]+@[\w-]+\.[\w.]+\b",
-        r"\b(mailing address|attn|attention):?", r"\blodge a complaint\b",
+r"\blodge a complaint\b",
     ),
-    "payment": _rx(
+    "payment": (
         r"\b(credit|debit) card\w*", r"\bpayment\w*", r"\bbilling\b", r"\bcard (number|details)\b",
         r"\bbank account\b", r"\bfinancial information\b", r"\bpurchase (history|information)\b",
     ),
-    "marketing_optout": _rx(
+    "marketing_optout": (
         r"\bopt(s|ed|ing)?[- ]?(out|in)\b", r"\bunsubscrib\w*",
-        r"\b(choose|elect|decide|prefer)\w* (not )?to\b",
-        r"\b(your|the) (choices?|preferences?|options?)\b",
         r"\b(disable|refuse|reject|decline|block|delete|turn off)\w*\b[^.]{0,30}\bcookies\b",
         r"\bbrowser settings?\b", r"\bwithdraw\w* (your )?consent\b",
         r"\b(marketing|promotional) (e-?mails?|communications?|messages?|materials?)\b",
-        r"\bnewsletters?\b", r"\bno longer (wish|want) to receive\b",
+r"\bno longer (wish|want) to receive\b",
     ),
-    "legal_rights": _rx(
+    "legal_rights": (
         r"\b(gdpr|ccpa|cpra|general data protection regulation|california consumer privacy act)\b",
         r"\bcalifornia (residents?|civil code|law|privacy rights)\b", r"\bshine the light\b",
         r"\bnevada residents?\b", r"\b(legal|lawful) basis\b", r"\bsupervisory authority\b",
-        r"\b(your|these) (privacy |data protection )?rights\b",
     ),
-    "biometric": _rx(
+    "biometric": (
         r"\bbiometric\w*", r"\bface (geometry|recognition|scans?|prints?|templates?)\b",
         r"\bfacial (recognition|geometry|features|scan\w*)\b", r"\bfinger ?prints?\b",
         r"\bvoice ?prints?\b", r"\b(iris|retina)( scans?)?\b",
     ),
-    "location": _rx(
+    "location": (
         r"\bgeo-?locat\w*", r"\blocation (data|information|services|based)\b", r"\bgps\b",
         r"\b(precise|approximate|physical|device'?s?) location\b", r"\blatitude\b",
         r"\byour location\b",
     ),
 }
+
+_TEXT_PATTERNS: dict[str, re.Pattern[str]] = {name: _rx(*parts) for name, parts in _TEXT_LEXICON.items()}
 
 # A merger or sale of the business is a transfer of data, not a sale of it.
 _CORPORATE_SALE = re.compile(
@@ -465,9 +465,30 @@ def _sale_of_data(text: str) -> bool:
     return False
 
 
+# A paragraph usually speaks to one or two practices and mentions others in passing
+# ("we protect your data" in a sharing paragraph); practices whose OPP-115 category
+# gathers less than this share of the strongest category's cue count are dropped.
+_MINOR_SHARE = 0.3
+
+
+def _cue_count(practice: str, text: str) -> int:
+    if practice == "sale" and not _sale_of_data(text):
+        return 0
+    return sum(1 for _ in _TEXT_PATTERNS[practice].finditer(text))
+
+
 def tag_text(text: str) -> tuple[str, ...]:
     """Return the practices a clause or paragraph speaks to, in `PRACTICES` order."""
-    return tuple(name for name in PRACTICES if mentions(name, text))
+    counts = {name: _cue_count(name, text) for name in PRACTICES}
+    by_category: dict[str | None, int] = {}
+    for name, n in counts.items():
+        by_category[PRACTICES[name].opp115] = by_category.get(PRACTICES[name].opp115, 0) + n
+    top = max(by_category.values())
+    if top == 0:
+        return ()
+    return tuple(
+        name for name, n in counts.items() if n and by_category[PRACTICES[name].opp115] >= _MINOR_SHARE * top
+    )
 
 
 def opp115_categories(practices: Iterable[str]) -> list[str]:

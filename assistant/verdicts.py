@@ -307,12 +307,10 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
         return None
     strong: list[ClauseVerdict] = []
     weak: list[ClauseVerdict] = []
-    topical = False
     for clause in _clauses(text):
         clause = _USER_CONDITION.sub(" ", clause)
         if practice is not None and not mentions(practice, clause):
             continue
-        topical = True
         if practice is None or practice in ACTION_PRACTICES:
             found = _action_polarity(practice or "collection", clause)
             if found is not None:
@@ -321,11 +319,12 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
             strong.append(_descriptive_polarity(practice, clause))
     if strong or weak:
         return _combine(strong or weak)
-    if practice is not None and (topical or practice not in ACTION_PRACTICES):
-        # The practice is named but no verb of doing it is: naming it (a cookie
-        # notice, a "Third party sharing" section) is taken as stating it.
-        return "yes" if practice in ACTION_PRACTICES or practice != "do_not_track" else "partial"
-    return None
+    if practice is None:
+        return None
+    # The practice is named but no verb states or denies it (a "Cookies" notice, a
+    # "third parties" section, "if you do not want us to share..."): naming it is
+    # taken as stating it.
+    return "partial" if practice == "do_not_track" else "yes"
 
 
 def decide(practice: str | None, clauses: Sequence[str]) -> tuple[Verdict, int | None]:

@@ -1,0 +1,88 @@
+"""Practice taxonomy: question mapping from ordinary wording and clause tagging."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.practices import PRACTICES, opp115_categories, practices_in_question, tag_text
+
+EXPECTED_NAMES = [
+    "collection", "sharing", "sale", "advertising", "cookies", "do_not_track", "retention",
+    "access_deletion", "children", "security", "international_transfer", "policy_changes",
+    "contact", "payment", "marketing_optout", "legal_rights", "biometric", "location",
+]
+
+
+def test_taxonomy_order_and_fields() -> None:
+    assert list(PRACTICES) == EXPECTED_NAMES
+    for name, practice in PRACTICES.items():
+        assert practice.name == name
+        assert practice.label and practice.description and practice.question
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("Do they hand my info to advertisers?", "advertising"),
+        ("How long do they keep my stuff?", "retention"),
+        ("Can I get my data deleted?", "access_deletion"),
+        ("Do they sell my data?", "sale"),
+        ("What's the minimum age to use it?", "children"),
+        ("Where do they keep my data?", "international_transfer"),
+        ("Where is my data stored?", "international_transfer"),
+        ("Who do I contact about privacy?", "contact"),
+        ("Will they tell me before changing the policy?", "policy_changes"),
+        ("How do I stop promo emails?", "marketing_optout"),
+        ("Do they store face scans or fingerprints?", "biometric"),
+        ("Will it train its AI on my chats?", "collection"),
+        ("Do they respect Do Not Track?", "do_not_track"),
+        ("Do they track my location?", "location"),
+        ("Is my credit card number safe?", "payment"),
+    ],
+)
+def test_question_mapping(question: str, first: str) -> None:
+    assert practices_in_question(question)[0] == first
+
+
+def test_advertisers_also_means_sharing() -> None:
+    assert practices_in_question("Do they hand my info to advertisers?")[:2] == ["advertising", "sharing"]
+
+
+def test_unrelated_question_maps_to_nothing() -> None:
+    assert practices_in_question("What is the weather like today?") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "practice"),
+    [
+        ("We may share your information with our service providers and affiliates.", "sharing"),
+        ("We use cookies and web beacons to remember your preferences.", "cookies"),
+        ("We retain your personal data for 30 days after you close your account.", "retention"),
+        ("Our service is not directed to children under 13.", "children"),
+        ("We use encryption and firewalls to safeguard your data.", "security"),
+        ("We will post any changes to this privacy policy on this page.", "policy_changes"),
+        ("You can unsubscribe from marketing emails at any time.", "marketing_optout"),
+        ("Our site does not respond to Do Not Track signals.", "do_not_track"),
+        ("We collect precise geolocation from your device.", "location"),
+    ],
+)
+def test_tagging(text: str, practice: str) -> None:
+    assert practice in tag_text(text)
+
+
+def test_merger_is_not_a_sale_of_data() -> None:
+    text = "In connection with a merger, acquisition, or sale of assets, your data may be transferred."
+    tags = tag_text(text)
+    assert "sale" not in tags
+    assert "sharing" in tags
+
+
+def test_untagged_text() -> None:
+    assert tag_text("Welcome to our website. We hope you enjoy your visit.") == ()
+
+
+def test_opp115_categories_are_distinct() -> None:
+    assert opp115_categories(["sale", "sharing", "advertising", "children"]) == [
+        "Third Party Sharing/Collection",
+        "International and Specific Audiences",
+    ]
