@@ -196,6 +196,86 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def _default_eval_dir() -> Path:
+    """`../shared/eval` beside the checkout (the development sets), if present."""
+    return Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@main.command("eval", context_settings=CONTEXT)
+@click.option("--data", type=click.Path(path_type=Path), help="Folder holding seed-dev/, policyqa-dev/, opp115-practices/ [default: ../shared/eval].")
+@click.option("--only", type=click.Choice(["seed", "policyqa", "opp115"]), multiple=True, help="Run only these sets (repeatable).")
+@click.option("--limit", type=int, help="Score only the first N PolicyQA questions.")
+@click.option("--system", "systems", multiple=True, help="PolicyQA systems to compare (default: all five).")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("results/eval.json"), show_default=True, help="Where to write the figures (JSON, stable order: diff runs).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def evaluate(
+    ctx: click.Context, data: Path | None, only: tuple[str, ...], limit: int | None, systems: tuple[str, ...], out: Path, as_json: bool
+) -> None:
+    """Score the development sets: verdicts, citations, retrieval, practice tags.
+
+    \b
+    Examples:
+      policy-assistant eval                      # everything, ../shared/eval
+      policy-assistant eval --only seed
+      policy-assistant eval --only policyqa --limit 500 --system hybrid+rerank
+    """
+    from assistant import evaluation
+
+    data = data or _default_eval_dir()
+    if not data.is_dir():
+        raise click.UsageError(f"No evaluation data at {data}; pass --data DIR.")
+    wanted = set(only) or {"seed", "policyqa", "opp115"}
+    results: dict[str, Any] = {}
+    settings = _settings(ctx)
+    if "seed" in wanted and (data / "seed-dev").is_dir():
+        assistant = _assistant(ctx)
+        results["seed-dev"] = evaluation.evaluate_seed(
+            assistant, data / "seed-dev" / "questions.jsonl", data.parent / "policies"
+        )
+    if "opp115" in wanted and (data / "opp115-practices").is_dir():
+        from assistant.eval_opp115 import evaluate_opp115
+
+        results["opp115-practices"] = evaluate_opp115(data / "opp115-practices" / "segments.jsonl")
+    if "policyqa" in wanted and (data / "policyqa-dev").is_dir():
+        results["policyqa-dev"] = evaluation.evaluate_policyqa(
+            settings, data / "policyqa-dev", systems or evaluation.SYSTEMS, limit
+        )
+    if not results:
+        raise click.UsageError(f"No evaluation sets found in {data}.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    if as_json:
+        click.echo(json.dumps(results, indent=2, sort_keys=True))
+        return
+    click.echo(evaluation.format_report(results))
+    click.echo(f"\nWritten to {out}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--batch", type=click.File("r", encoding="utf-8"), required=True, help="JSONL of {id, text} ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines out (the default and only format).")
+def tag(batch: Any, as_json: bool) -> None:
+    """Tag paragraphs with the practices they speak to, and whether they affirm or deny each.
+
+    \b
+    Example:
+      policy-assistant tag --batch paragraphs.jsonl --json
+    Out, one line per input: {"id", "practices": [{"practice", "opp115", "verdict"}]}.
+    """
+    from assistant.eval_opp115 import tag_batch
+
+    for number, line in enumerate(batch, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            [result] = tag_batch([{"id": item.get("id"), "text": str(item["text"])}])
+        except (ValueError, KeyError, TypeError) as err:
+            result = {"id": None, "error": f"line {number}: {err}"}
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command(context_settings=CONTEXT)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=7860, show_default=True, type=int, help="Port.")

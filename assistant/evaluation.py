@@ -277,3 +277,33 @@ def format_table(rows: list[dict[str, Any]]) -> str:
                  f"{row[c]:.0f}" if isinstance(row[c], float) else str(row[c]) for c in cols]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def format_report(results: dict[str, Any]) -> str:
+    """The human-readable report of an eval run."""
+    lines: list[str] = []
+    seed = results.get("seed-dev")
+    if seed:
+        lines += [
+            f"seed-dev ({seed['questions']} questions)",
+            f"  verdict accuracy            {seed['verdict_accuracy']:.2f}",
+            f"  per-company verdict acc.    {seed['per_company_verdict_accuracy']:.2f}",
+            f"  clause recall@3             {seed['clause_recall@3']:.2f}   (any gold clause in top 3: {seed['clause_hit@3']:.2f})",
+            f"  not-stated precision/recall {seed['not_stated_precision']:.2f} / {seed['not_stated_recall']:.2f}",
+            f"  fabricated quotes           {seed['fabricated_quotes']} of {seed['quotes_checked']}",
+            f"  latency per question        {seed['latency_ms_median']:.0f} ms median, {seed['latency_ms_p95']:.0f} ms p95",
+        ]
+        wrong = [r for r in seed["items"] if r["expected"] != r["got"]]
+        lines += [f"  wrong: {r['id']} expected {r['expected']}, got {r['got']} {r['per_company']}" for r in wrong]
+    opp = results.get("opp115-practices")
+    if opp:
+        lines += ["", "opp115-practices"]
+        for key, value in opp.items():
+            if isinstance(value, float | int):
+                lines.append(f"  {key:<28}{value:.3f}" if isinstance(value, float) else f"  {key:<28}{value}")
+            elif isinstance(value, dict):
+                lines.append(f"  {key}: " + ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in value.items()))
+    qa = results.get("policyqa-dev")
+    if qa:
+        lines += ["", f"policyqa-dev ({qa[0]['questions']} questions, within-policy)", format_table(qa)]
+    return "\n".join(lines)
