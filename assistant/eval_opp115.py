@@ -41,6 +41,7 @@ def evaluate_opp115(path: Path = DEFAULT_PATH) -> dict:
     rows = _read(path)
     counts = {c: [0, 0, 0] for c in OPP115_CATEGORIES}  # tp, fp, fn
     sharing = {"Does": [0, 0], "Does Not": [0, 0]}  # correct, total
+    outcomes: dict[str, dict[str, int]] = {"Does": {}, "Does Not": {}}
     for row in rows:
         predicted = set(opp115_categories(tag_text(row["text"])))
         gold = set(row["categories"])
@@ -57,6 +58,7 @@ def evaluate_opp115(path: Path = DEFAULT_PATH) -> dict:
             expected = ("yes", "partial") if does == "Does" else ("no",)
             sharing[does][0] += verdict in expected
             sharing[does][1] += 1
+            outcomes[does][str(verdict)] = outcomes[does].get(str(verdict), 0) + 1
     per_category = {c: _f1(*counts[c]) for c in OPP115_CATEGORIES}
     without_other = [per_category[c]["f1"] for c in OPP115_CATEGORIES if c != OTHER]
     recalls = {k: (v[0] / v[1] if v[1] else 0.0) for k, v in sharing.items()}
@@ -71,6 +73,9 @@ def evaluate_opp115(path: Path = DEFAULT_PATH) -> dict:
             "n_does": sharing["Does"][1],
             "n_does_not": sharing["Does Not"][1],
             "balanced_accuracy": (recalls["Does"] + recalls["Does Not"]) / 2,
+            # "Does Not" paragraphs judged "partial" are mostly denials with an exception
+            # ("except as described below"), which our convention answers as partial.
+            "verdicts": outcomes,
         },
     }
 
@@ -109,6 +114,7 @@ def _print(report: dict) -> None:
         f"Does Not {s['recall_does_not']:.3f} (n={s['n_does_not']}), "
         f"balanced accuracy {s['balanced_accuracy']:.3f}"
     )
+    print(f"sharing verdicts by gold label: {s['verdicts']}")
 
 
 if __name__ == "__main__":

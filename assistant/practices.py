@@ -348,6 +348,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
     "sharing": (
         r"\b(share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|transfer|transfers|transferred)\b",
         r"\bthird[- ]part(y|ies)\b",
+        r"\b(other|outside|unaffiliated|non-?affiliated) (parties|companies|organi[sz]ations|businesses|entities)\b",
+        r"\b(give|gives|provide|provides|pass|passes|send|sends|transmit|furnish)\b[^.]{0,30}\b(your|their|users'?) (name|e-?mail|contact|personal|information|data)",
         r"\b(service providers?|vendors?|contractors?|affiliates?|subsidiaries|business partners?|partners|sponsors?)\b",
         r"\b(law enforcement|subpoena|court order|legal process|government (authorit|agenc)\w*)\b",
         r"\b(merger|acquisition|bankruptcy|reorgani[sz]ation)\b",

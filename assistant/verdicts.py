@@ -130,6 +130,7 @@ _TOPIC_PHRASE = re.compile(
     r"(we|they|[A-Z][\w&.-]+)\s+(share|disclose|sell|transfer)\w*(\s+(your\s+)?(personal\s+)?(information|data))?(\s+(with|to))?(\s+\w+)?\s*[?:-]?",
     re.IGNORECASE,
 )
+_TO_USER = re.compile(r"[^.;]{0,25}\b(to you|you with|you (a|an|the|our|offers))\b|\s+(you|users)\b(?!r)", _I)
 _CONSENT_GATE = re.compile(
     r"\b(ask|obtain|seek|get|request|receiv)\w*\s+(for\s+)?(your|their)\s+(\w+\s+)?(consent|permission)\s+(before|prior)\b|"
     r"\bonly\b[^.;]{0,40}\b(with|upon|after|if)\b[^.;]{0,20}\b(your|you|their)\b[^.;]{0,20}\b(consent|permission|authori[sz]ation|agree|approv)\w*",
@@ -242,6 +243,8 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
             )
             if not (strong or has_third):
                 continue
+            if _HANDOVER.fullmatch(m.group(0)) and _TO_USER.match(clause, m.end()):
+                continue  # "send offers to you", "provide you with" hand nothing over
         if practice == "sale" and corporate_transaction(clause[max(0, m.start() - 60) : m.end() + 80]):
             continue
         verdict = _polarity_at(clause, m.start())
