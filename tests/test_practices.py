@@ -17,7 +17,9 @@ def test_taxonomy_order_and_fields() -> None:
     assert list(PRACTICES) == EXPECTED_NAMES
     for name, practice in PRACTICES.items():
         assert practice.name == name
-        assert practice.label and practice.description and practice.question
+        assert practice.label
+        assert practice.description
+        assert practice.question
 
 
 @pytest.mark.parametrize(
