@@ -1,0 +1,67 @@
+"""The chunker's offsets are exact, on real policies and on arbitrary text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.chunking import chunk_text, is_heading, sentence_spans
+from index.ingest import bundled_folder
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=3000
+) | st.lists(st.sampled_from(["We do not sell data.", "\n", "\n\n", "Cookies", " e.g. ", "Inc. ", "A.", "?", "• item"]), max_size=200).map("".join)
+
+
+def check(text: str, target: int = 300) -> None:
+    chunks = chunk_text("p", text, target)
+    previous_end = 0
+    for n, chunk in enumerate(chunks):
+        assert chunk.index == n
+        assert chunk.text == text[chunk.start : chunk.end]
+        assert previous_end <= chunk.start < chunk.end <= len(text)
+        previous_end = chunk.end
+        last = chunk.start
+        for sentence in chunk.sentences:
+            assert chunk.start <= sentence.start < sentence.end <= chunk.end
+            assert sentence.start >= last
+            last = sentence.end
+            assert text[sentence.start : sentence.end] == text[sentence.start : sentence.end].strip()
+
+
+@given(TEXT)
+@settings(max_examples=300, deadline=None)
+def test_offsets_hold_on_arbitrary_text(text: str) -> None:
+    check(text)
+
+
+def test_offsets_hold_on_the_bundled_policies() -> None:
+    for path in bundled_folder().glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        check(text, 900)
+        chunks = chunk_text("p", text, 900)
+        covered = sum(len(c.text) for c in chunks)
+        assert covered > 0.8 * len(text.replace("\n", ""))  # headings aside, the text is all in chunks
+
+
+def test_sections_and_sentences() -> None:
+    text = "Cookies\nWe use cookies. They help, e.g. with login.\n\nSharing\nWe do not sell data."
+    chunks = chunk_text("p", text, 900)
+    assert [c.section for c in chunks] == ["Cookies", "Sharing"]
+    assert [text[s.start : s.end] for s in chunks[0].sentences] == ["We use cookies.", "They help, e.g. with login."]
+
+
+def test_long_paragraphs_are_cut_at_sentences() -> None:
+    text = " ".join(f"Sentence number {i} says something about data." for i in range(60))
+    chunks = chunk_text("p", text, 300)
+    assert len(chunks) > 5
+    assert all(len(c.text) <= 300 for c in chunks)
+    assert all(c.text.endswith(".") for c in chunks)
+
+
+def test_table_rows_are_clauses_not_headings() -> None:
+    assert not is_heading("E Biometric information NO NO NO NO NO NO")
+    assert is_heading("Information We Collect")
+    assert not is_heading("We collect your email.")
+    row = "E Biometric information NO NO NO NO NO NO"
+    assert [row[s.start : s.end] for s in sentence_spans(row)] == [row]

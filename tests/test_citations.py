@@ -1,0 +1,46 @@
+"""The one citation check: only verbatim spans are ever shown."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.citations import enforce_verbatim, is_verbatim, make_citation
+from assistant.types import Answer, Citation, CompanyAnswer
+
+TEXT = "Privacy\nWe do not sell any personal information. We use cookies."
+
+
+def citation(quote: str, start: int, end: int) -> Citation:
+    return Citation(company="Acme", policy_id="acme", section="Privacy", quote=quote, start=start, end=end)
+
+
+def test_verbatim_span_passes_and_anything_else_fails() -> None:
+    good = make_citation(TEXT, "Acme", "acme", "Privacy", 8, 48)
+    assert good.quote == "We do not sell any personal information."
+    assert is_verbatim(good, TEXT)
+    assert not is_verbatim(citation("We never sell any personal information.", 8, 48), TEXT)  # altered words
+    assert not is_verbatim(citation(good.quote, 9, 49), TEXT)  # wrong offsets
+    assert not is_verbatim(citation("", 8, 8), TEXT)
+    assert not is_verbatim(citation("x", -1, 0), TEXT)
+
+
+def test_enforce_drops_fabricated_quotes_everywhere() -> None:
+    good = make_citation(TEXT, "Acme", "acme", "Privacy", 8, 48)
+    bad = citation("We sell your data to brokers.", 8, 37)
+    answer = Answer(
+        question="q",
+        citations=[good, bad],
+        per_company=[CompanyAnswer(company="Acme", citations=[bad, good], near_misses=[bad])],
+    )
+    checked = enforce_verbatim(answer, lambda pid: TEXT)
+    assert checked.citations == [good]
+    assert checked.per_company[0].citations == [good]
+    assert checked.per_company[0].near_misses == []
+
+
+@given(st.text(max_size=200), st.integers(-5, 250), st.integers(-5, 250))
+def test_check_never_raises_and_agrees_with_slicing(text: str, start: int, end: int) -> None:
+    quote = text[max(start, 0) : max(end, 0)]
+    result = is_verbatim(citation(quote or "x", start, end), text)
+    assert result == (0 <= start < end <= len(text) and bool(quote.strip()) and text[start:end] == quote)

@@ -1,0 +1,42 @@
+"""Company detection: names, aliases, case, small misspellings, unknown companies."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.companies import CompanyResolver
+
+RESOLVER = CompanyResolver(
+    [
+        ("zopim", "Zopim", ["Zopim Technologies", "zopim.io"]),
+        ("insidesales", "InsideSales", ["InsideSales.com", "Inside Sales"]),
+        ("instant-prospect-conversion", "Instant Prospect Conversion", ["IPC"]),
+        ("inszoom", "INSZoom", ["INSZoom.com"]),
+        ("zoomsupport", "ZoomSupport", ["Zoom Support"]),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Does Zopim sell my data?", ["zopim"]),
+        ("does zopin sell my data?", ["zopim"]),  # misspelt
+        ("Does INSZOOM.COM keep logs?", ["inszoom"]),
+        ("what about inside sales?", ["insidesales"]),
+        ("Will Instant Prospect Conversion share my info?", ["instant-prospect-conversion"]),
+        ("does IPC track me", ["instant-prospect-conversion"]),
+        ("Compare how INSZoom and Zopim use cookies", ["inszoom", "zopim"]),
+        ("Do they sell my data?", []),
+    ],
+)
+def test_known_companies(question: str, expected: list[str]) -> None:
+    assert RESOLVER.resolve(question).policy_ids == expected
+
+
+def test_unknown_companies_are_named_not_guessed() -> None:
+    found = RESOLVER.resolve("Does Zendesk sell the chat transcripts from its chat widget?")
+    assert found.policy_ids == []
+    assert found.unknown == ["Zendesk"]
+    assert RESOLVER.resolve("Is Zopim GDPR compliant under EU law?").unknown == []
+    assert RESOLVER.match("Zoom") is None

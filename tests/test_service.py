@@ -1,0 +1,71 @@
+"""End to end on the bundled policies: real model, real Chroma, every verdict, unknown companies."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import InputError, UnknownCompanyError
+
+
+def quotes(answer) -> str:
+    return " ".join(c.quote for c in answer.citations)
+
+
+def test_no_with_the_deciding_clause(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does INSZoom sell my personal information?")
+    assert answer.verdict == "no"
+    assert answer.practice == "sale"
+    assert "We do not sell any personal information." in answer.citations[0].quote
+    assert "Decided by this clause" in answer.answer
+
+
+def test_yes(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Will INSZoom let me know before they change their privacy policy?")
+    assert answer.verdict == "yes"
+    assert "notif" in quotes(answer).lower() or "notice" in quotes(answer).lower()
+
+
+def test_partial(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does Instant Prospect Conversion sell my personal data?")
+    assert answer.verdict == "partial"
+    assert "in the conventional sense" in quotes(answer)
+
+
+def test_not_stated_quotes_nothing_as_support(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("how long does insidesales keep my information?")
+    assert answer.verdict == "not_stated"
+    assert answer.citations == []
+    assert "does not say" in answer.answer
+
+
+def test_unknown_company_is_never_answered_from_another_policy(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does Zendesk sell the chat transcripts from its chat widget?")
+    assert answer.unknown_companies == ["Zendesk"]
+    assert answer.companies == [] and answer.citations == [] and answer.verdict == "not_stated"
+    assert "no privacy policy for Zendesk" in answer.answer
+
+
+def test_every_citation_is_a_verbatim_span(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Who do these companies share my data with?")
+    assert len(answer.per_company) == 5
+    for part in answer.per_company:
+        text = bundled_assistant.store.policy(part.policy_id).text
+        for citation in [*part.citations, *part.near_misses]:
+            assert text[citation.start : citation.end] == citation.quote
+            assert len(citation.quote) <= 2 * bundled_assistant.settings.retrieval.max_citation_chars
+
+
+def test_scoping_and_bad_questions(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Do they use cookies?", companies=["zopim"])
+    assert answer.companies == ["Zopim"]
+    with pytest.raises(UnknownCompanyError):
+        bundled_assistant.ask("Do they use cookies?", companies=["Nobody"])
+    with pytest.raises(InputError):
+        bundled_assistant.ask("x" * 5000)
+    with pytest.raises(InputError):
+        bundled_assistant.ask("  ")
+
+
+def test_non_latin_question_gets_an_answer(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Zopim は私のデータを販売しますか？")
+    assert answer.companies == ["Zopim"]
