@@ -71,21 +71,26 @@ def main(ctx: click.Context, store: Path | None, chroma_url: str | None, bundled
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--company", help="Company name for a single policy file (default: manifest name or file stem).")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--company", help="Company name for a single file or URL (default: manifest name, file stem or host).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], company: str | None) -> None:
-    """Index policy files or folders (.txt, .md, .html, .pdf).
+def ingest(ctx: click.Context, sources: tuple[str, ...], company: str | None) -> None:
+    """Index policy files, folders (.txt, .md, .html, .pdf) or web pages (http/https URLs).
+
+    Unchanged policies are skipped by content hash; a changed one replaces its old version.
 
     \b
     Examples:
       policy-assistant ingest ./policies/
       policy-assistant ingest acme-privacy.pdf --company "Acme Corp"
+      policy-assistant ingest https://www.example.com/privacy --company "Example"
     """
+    from index.fetch import is_url
     from index.ingest import ingest_paths
 
     assistant = _assistant(ctx)
-    report = ingest_paths(assistant.store, list(paths), company=company, progress=True)
+    paths: list[Path | str] = [s if is_url(s) else Path(s) for s in sources]
+    report = ingest_paths(assistant.store, paths, company=company, progress=True)
     for warning in report.warnings:
         click.secho(f"Warning: {warning}", fg="yellow", err=True)
     click.echo(f"Indexed: {report.summary()}. {len(assistant.store.catalog())} policies in the index.")
@@ -134,9 +139,16 @@ def companies(ctx: click.Context, as_json: bool) -> None:
 @click.option("--k", type=click.IntRange(1, 20), help="Citations per company (default 3).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON answer.")
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSONL file of questions ('-' for stdin).")
+@click.option("--stream", is_flag=True, help="Print the answer as it is written, then the verified citations.")
 @click.pass_context
 def ask(
-    ctx: click.Context, question: str | None, company: tuple[str, ...], k: int | None, as_json: bool, batch: Any
+    ctx: click.Context,
+    question: str | None,
+    company: tuple[str, ...],
+    k: int | None,
+    as_json: bool,
+    batch: Any,
+    stream: bool,
 ) -> None:
     """Ask a question; print the verdict and the clauses behind it.
 
@@ -145,13 +157,19 @@ def ask(
       policy-assistant ask "Does Zopim sell my data?"
       policy-assistant ask "How long do they keep my data?" --company InsideSales --json
       policy-assistant ask --batch questions.jsonl --json > answers.jsonl
+      policy-assistant ask "Does Acme sell my data?" --stream
     Batch lines: {"id", "question", "company"?, "history"?: [earlier user turns]}.
     """
     if batch is None and not question:
         raise click.UsageError("Give a QUESTION or --batch FILE.")
     if batch is not None and question:
         raise click.UsageError("Give either a QUESTION or --batch, not both.")
+    if stream and (batch is not None or as_json):
+        raise click.UsageError("--stream prints text; it does not combine with --json or --batch.")
     assistant = _assistant(ctx)
+    if stream:
+        _print_stream(assistant, question or "", list(company) or None, k)
+        return
     if batch is None:
         answer = assistant.ask(question or "", companies=list(company) or None, k=k)
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
@@ -172,6 +190,41 @@ def ask(
         except PolicyAssistantError as err:
             out = {"id": item.get("id"), "question": item.get("question"), "error": str(err)}
         click.echo(json.dumps(out, ensure_ascii=False) if as_json else format_answer_dict(out))
+
+
+def _print_stream(assistant: Assistant, question: str, companies: list[str] | None, k: int | None) -> None:
+    """Print text deltas as they arrive; then the verified answer's notices, verdict and citations."""
+    from assistant.types import Answer
+
+    streamed = ""
+    for item in assistant.stream(question, companies=companies, k=k):
+        if isinstance(item, Answer):
+            answer = item
+            break
+        streamed += item
+        click.echo(item, nl=False)
+    if streamed and not streamed.endswith("\n"):
+        click.echo()
+    for notice in answer.notices:
+        click.secho(f"Note: {notice}", fg="yellow")
+    if answer.answer.strip() != streamed.strip():
+        # Verification replaced what was streamed (e.g. the model contradicted the clauses).
+        click.echo(answer.answer)
+    click.echo(format_citations(answer))
+
+
+def format_citations(answer: Answer) -> str:
+    """The verdict and the verified citations, printed after a streamed answer."""
+    from assistant.service import VERDICT_LABELS
+
+    lines = ["", f"Verdict: {VERDICT_LABELS[answer.verdict]}"]
+    if answer.citations:
+        lines.append("Citations:")
+        for n, c in enumerate(answer.citations, 1):
+            section = f" · {c.section}" if c.section else ""
+            lines.append(f"  [{n}] {c.company}{section} · chars {c.start}-{c.end}")
+            lines.append(f"      “{c.quote}”")
+    return "\n".join(lines)
 
 
 def format_answer_dict(data: dict) -> str:

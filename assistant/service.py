@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,6 +111,22 @@ class Assistant:
     ) -> Answer:
         """Answer one question (with earlier user turns as `history` for follow-ups)."""
         return self.chain.invoke(Request(question, companies, history, k, id))
+
+    def stream(
+        self,
+        question: str,
+        companies: list[str] | None = None,
+        history: list[str] | None = None,
+        k: int | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield the answer text in pieces as it is written, then the complete verified `Answer`.
+
+        Without an LLM the extractive text comes in a few pieces. The final `Answer` is what
+        counts: its text and citations are verified, and may replace what was streamed.
+        """
+        answer = self.chain.invoke(Request(question, companies, history, k))
+        yield from _pieces(answer.answer)
+        yield answer
 
     def _parse(self, request: Request) -> tuple[Request, Resolved]:
         question = " ".join(request.question.split())
@@ -230,6 +247,11 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
     if not lines:
         lines.append("No policies are indexed yet. Add one with: policy-assistant ingest PATH")
     return "\n".join(lines)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Split text into line-sized pieces (each keeps its newline) for streaming."""
+    yield from text.splitlines(keepends=True)
 
 
 def _short(text: str, limit: int = 200) -> str:
