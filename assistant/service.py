@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     from langchain_core.runnables import Runnable
 
+    from assistant.llm import Writer
     from assistant.settings import Settings
     from index.embeddings import MiniLMEmbeddings
     from index.store import PolicyStore
@@ -60,10 +61,13 @@ class Retrieved:
 class Assistant:
     """Answers questions about the indexed policies."""
 
-    def __init__(self, settings: Settings, store: PolicyStore, embedder: MiniLMEmbeddings) -> None:
+    def __init__(
+        self, settings: Settings, store: PolicyStore, embedder: MiniLMEmbeddings, writer: Writer | None = None
+    ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.writer = writer  # optional LLM prose (assistant/llm.py); None keeps answers extractive
         self.retriever = HybridRetriever(store, settings.retrieval)
         self._resolver: tuple[tuple, CompanyResolver] | None = None
         self.chain: Runnable = self._build_chain()
@@ -71,11 +75,12 @@ class Assistant:
     def _build_chain(self) -> Runnable:
         from langchain_core.runnables import RunnableLambda
 
-        return (
+        self.extractive: Runnable = (
             RunnableLambda(self._parse, name="parse")
             | RunnableLambda(self._retrieve, name="retrieve")
             | RunnableLambda(self._answer, name="answer")
         )
+        return self.extractive | RunnableLambda(self._write, name="write")
 
     # -- companies ---------------------------------------------------------------------------
 
@@ -124,9 +129,19 @@ class Assistant:
         Without an LLM the extractive text comes in a few pieces. The final `Answer` is what
         counts: its text and citations are verified, and may replace what was streamed.
         """
-        answer = self.chain.invoke(Request(question, companies, history, k))
-        yield from _pieces(answer.answer)
-        yield answer
+        answer = self.extractive.invoke(Request(question, companies, history, k))
+        if self.writer is None:
+            yield from _pieces(answer.answer)
+            yield answer
+        else:
+            yield from self.writer.stream(answer, self.policy_text)
+
+    def policy_text(self, policy_id: str) -> str:
+        """The exact text of a policy: what every citation's offsets point into."""
+        return self.store.vectors(policy_id).policy.text
+
+    def _write(self, answer: Answer) -> Answer:
+        return answer if self.writer is None else self.writer.write(answer, self.policy_text)
 
     def _parse(self, request: Request) -> tuple[Request, Resolved]:
         question = " ".join(request.question.split())
@@ -135,10 +150,25 @@ class Assistant:
         if len(question) > self.settings.max_question_chars:
             raise InputError(f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}.")
         resolved = resolve(question, request.history or [], self.resolver)
+        if request.history and self.writer is not None:
+            resolved = self._rewrite_followup(question, request.history, resolved)
         if request.companies:
             resolved.policy_ids = self.company_ids(request.companies)
             resolved.unknown = []
         return request, resolved
+
+    def _rewrite_followup(self, question: str, history: list[str], offline: Resolved) -> Resolved:
+        """Resolve the LLM's standalone rewrite of a follow-up; keep the offline resolution unless
+        the rewrite names only indexed companies and a practice."""
+        rewritten = self.writer.rewrite_followup(question, history) if self.writer else None
+        if not rewritten:
+            return offline
+        standalone = resolve(rewritten, [], self.resolver)
+        if not standalone.policy_ids or not standalone.practices or standalone.unknown:
+            log.info("follow-up rewrite %r not used; offline resolution kept", rewritten)
+            return offline
+        standalone.question, standalone.inherited = question, offline.inherited
+        return standalone
 
     def _retrieve(self, parsed: tuple[Request, Resolved]) -> Retrieved:
         request, resolved = parsed
@@ -260,6 +290,7 @@ def _short(text: str, limit: int = 200) -> str:
 
 def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
     """Wire embedder, store (filled with the bundled policies if empty) and retriever."""
+    from assistant.llm import build_writer
     from assistant.practices import tag_text
     from index.embeddings import MiniLMEmbeddings
     from index.ingest import ensure_bundled
@@ -268,4 +299,4 @@ def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
     embedder = MiniLMEmbeddings(settings.embedding_model)
     store = PolicyStore(settings, embedder, tagger=tag_text)
     ensure_bundled(store, progress=progress)
-    return Assistant(settings, store, embedder)
+    return Assistant(settings, store, embedder, writer=build_writer(settings.llm))
