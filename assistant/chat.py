@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from assistant.companies import CompanyResolver
 from assistant.practices import practices_in_question
 
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from assistant.types import Answer
+
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|side by side|which of (?:them|these|those)|each of them|both)\b", re.I)
 _ALL_COMPANIES = re.compile(r"\b(which (?:companies|of these|of the companies|ones?)|all (?:the |of the )?companies|each (?:company|of these)|every company|who (?:keeps|sells|shares|uses|collects)|any of (?:them|these))\b", re.I)
+_FILLER = re.compile(
+    r"\b(what|how|about|and|also|too|then|so|ok|okay|at|for|with|from|same|question|the|one|ones|company|companies|"
+    r"please|now|again|instead|well)\b|[^\w\s]",
+    re.I,
+)
+_LIST_OF_THEY = re.compile(r"\bthey(?:\s*(?:,|\band\b|\bor\b|&|/)\s*they\b)+", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 
 
@@ -29,28 +40,88 @@ class Resolved:
     search_text: str
     compare: bool = False
     inherited: list[str] = field(default_factory=list)  # what came from earlier turns, for the answer text
+    everyone: bool = False  # asked of every company in the index ("which companies ...?")
 
 
 def resolve(question: str, history: list[str], resolver: CompanyResolver) -> Resolved:
-    """Companies, practices and search text of a question in the light of earlier user turns."""
+    """Companies, practices and search text of a question in the light of earlier user turns.
+
+    The turns are resolved in order, each in the light of the ones before it, so a chain like
+    "Does Zopim use cookies?" / "what about InsideSales?" / "compare them" carries both the
+    practice and every company discussed.
+    """
+    earlier: list[Resolved] = []
+    for turn in history:
+        earlier.append(_resolve_turn(" ".join(turn.split()), earlier, resolver))
+    return _resolve_turn(question, earlier, resolver)
+
+
+def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResolver) -> Resolved:
     found = resolver.resolve(question)
-    practices = practices_in_question(question)
-    compare = bool(_COMPARE.search(question) or _ALL_COMPANIES.search(question))
-    policy_ids, search_text, inherited = list(found.policy_ids), question, []
-    if not policy_ids and not found.unknown and history:
-        earlier = [resolver.resolve(turn).policy_ids for turn in history]
-        if compare and _PRONOUN.search(question):
-            policy_ids = list(dict.fromkeys(pid for ids in earlier for pid in ids))
+    # Company names say who is asked about, not what: practices and search text are read
+    # without them, so "Where do Zopim, InsideSales and ZoomSupport keep my data?" reads like
+    # "Where do they keep my data?" and every company is asked the same words.
+    neutral = without_names(question, found.spans)
+    practices = practices_in_question(neutral)
+    corpus_wide = _ALL_COMPANIES.search(neutral) is not None
+    refers = _PRONOUN.search(neutral) is not None
+    compare = corpus_wide or _COMPARE.search(neutral) is not None
+    policy_ids, search_text, inherited = list(found.policy_ids), neutral, []
+    everyone = not policy_ids and not found.unknown and corpus_wide and not refers
+    if not policy_ids and not found.unknown and earlier and not everyone:
+        if compare and refers:
+            policy_ids, everyone = _discussed(earlier)
         else:
-            policy_ids = next((ids for ids in reversed(earlier) if ids), [])
-        if policy_ids:
+            last = next((r for r in reversed(earlier) if r.policy_ids or r.everyone), None)
+            if last is not None:
+                policy_ids, everyone = list(last.policy_ids), last.everyone
+        if policy_ids or everyone:
             inherited.append("companies")
-    if not practices and history:
-        for turn in reversed(history):
-            earlier_practices = practices_in_question(turn)
-            if earlier_practices:
-                practices = earlier_practices
-                search_text = f"{turn} {question}"
-                inherited.append("practice")
-                break
-    return Resolved(question, policy_ids, found.unknown, practices, search_text, compare, inherited)
+    if not practices:
+        source = next((r for r in reversed(earlier) if r.practices), None)
+        if source is not None:
+            practices = list(source.practices)
+            # "what about InsideSales?" asks the earlier question again, word for word.
+            search_text = source.search_text if _bare(neutral) else f"{source.search_text} {neutral}"
+            inherited.append("practice")
+    return Resolved(question, policy_ids, found.unknown, practices, search_text, compare, inherited, everyone)
+
+
+def without_names(question: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The question with each company name replaced by "they"."""
+    out, at = [], 0
+    for start, end in spans:
+        out += [question[at:start], "they"]
+        at = end
+    out.append(question[at:])
+    return _LIST_OF_THEY.sub("they", " ".join("".join(out).split()))
+
+
+def _discussed(earlier: list[Resolved]) -> tuple[list[str], bool]:
+    """Every company discussed so far, in order of first mention (or everyone)."""
+    if any(r.everyone for r in earlier):
+        return [], True
+    return list(dict.fromkeys(pid for r in earlier for pid in r.policy_ids)), False
+
+
+def _bare(text: str) -> bool:
+    """Nothing left but filler, pronouns and comparison words ("and at them?", "compare them")."""
+    return not _FILLER.sub(" ", _COMPARE.sub(" ", _PRONOUN.sub(" ", text))).strip()
+
+
+class Conversation:
+    """One chat session: the user's turns so far, each new question answered in their light."""
+
+    def __init__(self, assistant: Assistant, max_turns: int = 20) -> None:
+        self.assistant = assistant
+        self.max_turns = max_turns
+        self.history: list[str] = []
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        """Answer a turn; it joins the history only when it was answered."""
+        answer = self.assistant.ask(question, history=self.history[-self.max_turns :], k=k)
+        self.history.append(question)
+        return answer
+
+    def reset(self) -> None:
+        self.history.clear()

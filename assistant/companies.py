@@ -42,6 +42,7 @@ class KnownCompany:
 class Resolution:
     policy_ids: list[str]
     unknown: list[str]
+    spans: tuple[tuple[int, int], ...] = ()  # character ranges of the known names, in order
 
 
 class CompanyResolver:
@@ -72,8 +73,9 @@ class CompanyResolver:
 
     def resolve(self, question: str) -> Resolution:
         """Known companies named in the question (in order of mention) and unknown capitalised names."""
-        words = [(m.start(), m.group().rstrip(".'’").removesuffix("'s").removesuffix("’s")) for m in _WORD.finditer(question)]
-        found: list[str] = []
+        matches = list(_WORD.finditer(question))
+        words = [(m.start(), m.group().rstrip(".'’").removesuffix("'s").removesuffix("’s")) for m in matches]
+        found: list[tuple[int, int, str]] = []
         used: set[int] = set()
         for size in (3, 2, 1):  # longest names first: "Instant Prospect Conversion", "Inside Sales"
             for i in range(len(words) - size + 1):
@@ -84,15 +86,17 @@ class CompanyResolver:
                     continue
                 pid = self._exact(phrase) if size > 1 else self.match(phrase)
                 if pid:
-                    found.append((words[i][0], pid))  # type: ignore[arg-type]
+                    found.append((words[i][0], matches[i + size - 1].end(), pid))
                     used.update(range(i, i + size))
-        ordered = [pid for _, pid in sorted(found)]  # type: ignore[misc]
+        found.sort()
+        ordered = [pid for _, _, pid in found]
         unknown = [
             word
             for i, (_, word) in enumerate(words)
             if i not in used and _looks_like_company(word, first=i == 0)
         ]
-        return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)))
+        spans = tuple((start, end) for start, end, _ in found)
+        return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans)
 
     def _exact(self, phrase: str) -> str | None:
         key = normalize(phrase)
