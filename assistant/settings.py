@@ -40,15 +40,16 @@ class RetrievalSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    candidates: int = Field(12, ge=1, description="Chunks each retriever (dense, BM25) proposes per company.")
+    candidates: int = Field(12, ge=1, description="Chunks each ranking (dense, BM25, best sentence) proposes per company.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense retriever in the fusion.")
-    bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 in the fusion.")
-    sentence_weight: float = Field(0.6, ge=0, description="Weight of a sentence's own similarity in clause selection.")
-    bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in clause selection.")
-    practice_weight: float = Field(0.15, ge=0, description="Bonus for clauses tagged with the practice asked about.")
-    min_citation_chars: int = Field(80, ge=0, description="A shorter clause is joined by its neighbour in the chunk.")
-    max_citation_chars: int = Field(400, ge=50, description="A citation never grows past this size.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of dense chunk search in the fusion.")
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 chunk search in the fusion.")
+    sentence_rank_weight: float = Field(1.0, ge=0, description="Weight of the chunks' best-sentence ranking in the fusion.")
+    sentence_weight: float = Field(1.0, ge=0, description="Weight of a sentence's embedding similarity in its score.")
+    bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in its score.")
+    practice_weight: float = Field(0.15, ge=0, description="Bonus for sentences that speak to the practice asked about.")
+    practice_pool: int = Field(30, ge=0, description="Best sentences checked for the practice bonus.")
+    max_citation_chars: int = Field(450, ge=50, description="A citation grows by neighbouring sentences up to this size.")
 
 
 class Settings(BaseSettings):
@@ -67,7 +68,8 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(900, ge=200, description="Target size of a chunk; paragraphs are never split below it.")
     k: int = Field(3, ge=1, le=20, description="Citations shown per company.")
     reranker: Path | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder (optional).")
-    max_file_mb: float = Field(10.0, gt=0, description="Largest policy file accepted, in MB.")
+    max_file_mb: float = Field(10.0, gt=0, description="Largest policy file (or fetched page) accepted, in MB.")
+    fetch_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a policy page when ingesting a URL.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

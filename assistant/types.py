@@ -25,6 +25,7 @@ class Policy:
     effective: str | None = None
     source: str | None = None
     sha256: str = ""
+    fetched: str | None = None  # when `source` is a URL: the UTC time it was fetched (ISO 8601)
 
 
 @dataclass(frozen=True)

@@ -108,15 +108,22 @@ def check_company_free(store: PolicyStore, policy: Policy) -> None:
 
 def ingest_paths(
     store: PolicyStore,
-    paths: Iterable[Path],
+    paths: Iterable[Path | str],
     company: str | None = None,
     progress: bool = False,
     on_policy: Callable[[str, str], None] | None = None,
 ) -> IngestReport:
-    """Index every policy file under `paths`. Files are all read and checked before anything is written."""
-    files = collect_files(paths)
-    if company and len(files) > 1:
-        raise InputError("--company names one policy; give a single file with it.")
+    """Index every policy file under `paths`, and every http(s) URL among them (fetched).
+
+    Files and pages are all read and checked before anything is written.
+    """
+    from index.fetch import is_url
+
+    sources = list(paths)
+    urls = [str(p) for p in sources if isinstance(p, str) and is_url(p)]
+    files = collect_files([Path(p) for p in sources if not (isinstance(p, str) and is_url(p))])
+    if company and len(files) + len(urls) > 1:
+        raise InputError("--company names one policy; give a single file or URL with it.")
     max_bytes = int(store.settings.max_file_mb * 1_000_000)
     report = IngestReport()
     policies: list[Policy] = []
@@ -124,6 +131,10 @@ def ingest_paths(
         policy, warnings = policy_from_file(path, entry, company, max_bytes)
         report.warnings += warnings
         policies.append(policy)
+    if urls:
+        from index.fetch import policy_from_url
+
+        policies += [policy_from_url(url, company, store.settings) for url in urls]
     seen: dict[str, str] = {}
     for policy in policies:
         if policy.policy_id in seen:
@@ -148,15 +159,18 @@ def add_policies(
         from tqdm import tqdm
 
         bar = tqdm(total=len(policies), unit="policy", desc="Indexing", dynamic_ncols=True)
+
+    def done(policy: Policy, outcome: str) -> None:
+        getattr(report, outcome).append(policy.policy_id)
+        if on_policy:
+            on_policy(policy.policy_id, outcome)
+        if bar is not None:
+            bar.set_postfix_str(f"{policy.company[:30]}: {outcome}")
+            bar.update(1)
+
     try:
-        for policy in policies:
-            outcome = store.add_policy(policy)
-            getattr(report, outcome).append(policy.policy_id)
-            if on_policy:
-                on_policy(policy.policy_id, outcome)
-            if bar is not None:
-                bar.set_postfix_str(f"{policy.company[:30]}: {outcome}")
-                bar.update(1)
+        # One call: unchanged policies are skipped by hash, the rest embedded together in batches.
+        store.add_policies(policies, on_policy=done)
     finally:
         if bar is not None:
             bar.close()

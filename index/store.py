@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 FORMAT_FILE = "policy-assistant-store.json"
 _ADD_BATCH = 1000
+# Sentences embedded in one call when ingesting many policies (~1 MB of text; bounded memory).
+_EMBED_GROUP = 4096
 
 
 def index_name(model: str, chunk_chars: int) -> str:
@@ -63,6 +65,19 @@ class PolicyInfo:
     sha256: str
     chars: int
     chunks: int
+    fetched: str | None = None
+
+
+@dataclass
+class _Prepared:
+    """A policy chunked and ready to embed (between `_prepare` and `_write`)."""
+
+    policy: Policy
+    sha: str
+    old: PolicyInfo | None
+    chunks: list[Chunk]
+    sentences: list[tuple[int, Sentence]]  # (chunk index, sentence)
+    texts: list[str]
 
 
 @dataclass
@@ -185,6 +200,7 @@ class PolicyStore:
                     sha256=meta["sha256"],
                     chars=int(meta.get("chars", 0)),
                     chunks=int(meta.get("chunks", 0)),
+                    fetched=meta.get("fetched") or None,
                 )
                 for pid, meta in zip(got["ids"], got["metadatas"], strict=True)
             }
@@ -211,6 +227,7 @@ class PolicyStore:
             effective=info.effective,
             source=info.source,
             sha256=info.sha256,
+            fetched=info.fetched,
         )
 
     def count(self) -> dict[str, int]:
@@ -225,12 +242,56 @@ class PolicyStore:
 
     def add_policy(self, policy: Policy, progress: Callable[[int], None] | None = None) -> str:
         """Index a policy; returns `added`, `replaced` or `unchanged`. Atomic for readers."""
-        import numpy as np
+        return self.add_policies([policy], progress)[0]
 
+    def add_policies(
+        self,
+        policies: list[Policy],
+        progress: Callable[[int], None] | None = None,
+        on_policy: Callable[[Policy, str], None] | None = None,
+    ) -> list[str]:
+        """Index policies; returns each one's `added`, `replaced` or `unchanged`.
+
+        Unchanged policies (same content hash) are skipped before any embedding. The sentences of
+        the others are embedded together, `_EMBED_GROUP` at a time: the model sorts a large batch by
+        length and pads less, which is most of what ingest costs. Each policy is then written on its
+        own, atomically for readers. `progress` gets sentence counts as they are embedded.
+        """
+        outcomes: dict[int, str] = {}
+        group: list[tuple[int, _Prepared]] = []
+
+        def flush() -> None:
+            texts = [t for _, prepared in group for t in prepared.texts]
+            vectors = self._embed(texts, progress)
+            offset = 0
+            for position, prepared in group:
+                rows = vectors[offset : offset + len(prepared.texts)]
+                offset += len(prepared.texts)
+                outcomes[position] = self._write(prepared, rows)
+                if on_policy:
+                    on_policy(prepared.policy, outcomes[position])
+            group.clear()
+
+        for position, policy in enumerate(policies):
+            prepared = self._prepare(policy)
+            if prepared is None:
+                outcomes[position] = "unchanged"
+                if on_policy:
+                    on_policy(policy, "unchanged")
+                continue
+            group.append((position, prepared))
+            if sum(len(p.texts) for _, p in group) >= _EMBED_GROUP:
+                flush()
+        if group:
+            flush()
+        return [outcomes[i] for i in range(len(policies))]
+
+    def _prepare(self, policy: Policy) -> _Prepared | None:
+        """Chunk a policy and list the sentences to embed; None when it is already indexed as is."""
         sha = content_hash(policy.text, policy.company)
         old = self.catalog().get(policy.policy_id)
         if old is not None and old.sha256 == sha and old.aliases == tuple(policy.aliases):
-            return "unchanged"
+            return None
         chunks = chunk_text(policy.policy_id, policy.text, self.settings.chunk_chars)
         if not chunks:
             raise StoreError(f"{policy.policy_id}: no text to index.")
@@ -241,7 +302,15 @@ class PolicyStore:
             ]
         sentences = [(c.index, s) for c in chunks for s in c.sentences]
         texts = [policy.text[s.start : s.end] for _, s in sentences]
-        vectors = self._embed(texts, progress)
+        return _Prepared(policy, sha, old, chunks, sentences, texts)
+
+    def _write(self, prepared: _Prepared, vectors: np.ndarray) -> str:
+        """Write one prepared policy: sentences, chunks, then the catalog record that makes it visible."""
+        import numpy as np
+
+        policy, sha, old, chunks, sentences, texts = (
+            prepared.policy, prepared.sha, prepared.old, prepared.chunks, prepared.sentences, prepared.texts
+        )  # fmt: skip
         chunk_vectors = _mean_rows(vectors, [ci for ci, _ in sentences], len(chunks), [s for _, s in sentences])
         tag = sha[:12]
         self._delete_rows(policy.policy_id, keep_sha=None if old is None else old.sha256[:12])
@@ -289,6 +358,7 @@ class PolicyStore:
                     "sha256": sha,
                     "chars": len(policy.text),
                     "chunks": len(chunks),
+                    "fetched": policy.fetched or "",
                 }
             ],
         )
@@ -308,7 +378,7 @@ class PolicyStore:
         import numpy as np
 
         parts = []
-        step = self.embedder.batch_size * 4
+        step = _EMBED_GROUP  # the model sorts each call's texts by length: bigger calls pad less
         for i in range(0, len(texts), step):
             parts.append(self.embedder.embed_batch(texts[i : i + step]))
             if progress:
