@@ -217,6 +217,19 @@ class Assistant:
         answer.answer = render_answer(answer, resolved)
         return enforce_verbatim(answer, lambda pid: self.store.vectors(pid).policy.text)
 
+    def practice_answer(
+        self, policy_id: str, practice: str, query: str, vector: np.ndarray | None = None, k: int | None = None
+    ) -> CompanyAnswer:
+        """One policy's verdict and clauses on one practice for a search text, outside the chain.
+
+        The privacy profile asks every practice of the taxonomy this way; it decides exactly
+        as `ask` does for one company.
+        """
+        k = k or self.settings.k
+        vector = self.query_vector(query) if vector is None else vector
+        passages = self.retriever.search(query, vector, policy_id, [practice], max(k, _DECIDE_POOL))
+        return self._company_answer(policy_id, practice, passages, k)
+
     def _company_answer(self, policy_id: str, practice: str | None, passages: list[Passage], k: int) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
@@ -259,7 +272,11 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
             f"another company's policy). Add it with: policy-assistant ingest PATH --company \"{name}\""
         )
     phrase = _practice_phrase(answer.practice)
-    for part in answer.per_company:
+    if len(answer.per_company) > 1:
+        from assistant.compare import render_comparison  # two or more companies: a table
+
+        lines.append(render_comparison(answer, phrase, by_verdict=resolved.everyone))
+    for part in answer.per_company if len(answer.per_company) == 1 else []:
         if part.verdict == "not_stated":
             line = f"{part.company}: Not stated. The policy does not say {phrase}."
             if part.near_misses:
