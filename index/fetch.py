@@ -62,19 +62,21 @@ def fetch_page(url: str, timeout: float = 20.0, max_bytes: int = 10_000_000) -> 
             content_type = response.headers.get_content_type()
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise InputError(f"{url}: the page is {int(declared) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit.")
+                raise InputError(
+                    f"{url}: the page is {int(declared) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit."
+                )
             body = response.read(max_bytes + 1)
             final_url = response.geturl()
     except urllib.error.HTTPError as err:
         raise InputError(f"{url}: the server answered HTTP {err.code} ({err.reason}).") from err
     except urllib.error.URLError as err:
         reason = err.reason
-        if isinstance(reason, socket.timeout | TimeoutError):
+        if isinstance(reason, TimeoutError):
             raise InputError(f"{url}: no answer within {timeout:g} s.") from err
         if isinstance(reason, socket.gaierror):
             raise InputError(f"{url}: cannot resolve {parsed.hostname} (offline, or no such host).") from err
         raise InputError(f"{url}: cannot connect ({reason}); check the address and that you are online.") from err
-    except (TimeoutError, socket.timeout) as err:
+    except TimeoutError as err:
         raise InputError(f"{url}: no answer within {timeout:g} s.") from err
     except OSError as err:
         raise InputError(f"{url}: the connection failed ({err}).") from err
@@ -105,9 +107,7 @@ def main_text(page: FetchedPage) -> str:
     )
     words = len((extracted or "").split())
     if words < _MIN_WORDS:
-        raise InputError(
-            f"{page.url}: found no main text on this page ({words} words; is it rendered by JavaScript?)."
-        )
+        raise InputError(f"{page.url}: found no main text on this page ({words} words; is it rendered by JavaScript?).")
     return load_string(extracted, page.url).text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
 import threading
@@ -52,7 +53,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             case "/file.pdf":
                 self._send(200, "application/pdf", b"%PDF-1.4 ...")
             case "/empty":
-                self._send(200, "text/html", b"<html><body><nav><a href='/'>Home</a></nav><script>app()</script></body></html>")
+                self._send(
+                    200, "text/html", b"<html><body><nav><a href='/'>Home</a></nav><script>app()</script></body></html>"
+                )
             case _:
                 self._send(404, "text/html", b"<h1>Not found</h1>")
 
@@ -61,10 +64,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        # The client may give up (timeout, size limit): that is what some tests check.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (timeout, size limit): that is what the test checks
 
     def log_message(self, *args: object) -> None:
         pass
@@ -89,7 +91,8 @@ def test_main_text_without_page_chrome(server: str, settings: Settings) -> None:
     assert policy.source == f"{server}/privacy"
     assert policy.company == "127.0.0.1"  # default: the host name
     assert policy.effective == "March 1, 2024"
-    assert policy.fetched and policy.fetched.startswith(("20", "21"))
+    assert policy.fetched is not None
+    assert policy.fetched.startswith(("20", "21"))
 
 
 def test_redirect_keeps_the_final_address(server: str, settings: Settings) -> None:
