@@ -197,7 +197,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             source.click(on_cite, outputs=viewer, api_visibility="private", show_progress="hidden")
 
         cmp_btn.click(
-            _shown(h.compare), inputs=[cmp_companies, cmp_practice, cmp_question], outputs=table, api_visibility="private"
+            _shown(h.compare),
+            inputs=[cmp_companies, cmp_practice, cmp_question],
+            outputs=table,
+            api_visibility="private",
         )
 
         def on_grid(selected: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's idiom
@@ -214,7 +217,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         prof_btn.click(on_profile, inputs=prof_company, outputs=[profile, export], api_visibility="private")
 
         def on_add(
-            file: str | None, text: str, fmt: str, company: str, progress: gr.Progress = gr.Progress()  # noqa: B008
+            file: str | None,
+            text: str,
+            fmt: str,
+            company: str,
+            progress: gr.Progress = gr.Progress(),  # noqa: B008
         ) -> tuple[str, Any, Any]:
             try:
                 message = h.add_policy(file, text, fmt, company, lambda f, d: progress(f, desc=d))
@@ -237,7 +244,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         pickers = [picker, cmp_companies, prof_company, del_company]
         refresh_io = {"fn": refresh, "inputs": pickers, "outputs": [*pickers, policies], "api_visibility": "private"}
         add_btn.click(
-            on_add, inputs=[upload, pasted, paste_fmt, add_company], outputs=[add_status, upload, pasted],
+            on_add,
+            inputs=[upload, pasted, paste_fmt, add_company],
+            outputs=[add_status, upload, pasted],
             api_visibility="private",
         ).then(**refresh_io)
 

@@ -122,10 +122,11 @@ class Handlers:
             # The practice's own phrasing, so the question is tagged with exactly that practice.
             question = f"Does the company {PRACTICES[practice].question.removeprefix('whether it ')}?"
             title = PRACTICES[practice].label
-        ids = companies or [pid for _, pid in self.company_choices()]
-        if not ids:
+        from assistant.compare import compare
+
+        if not self.assistant.store.catalog():
             raise InputError("No policies are indexed yet: add one in the “Add a policy” tab.")
-        answer = self.assistant.ask(question, companies=ids)
+        answer = compare(self.assistant, question, companies=companies or None)
         return render.compare_table_html(answer, title)
 
     def profile_of(self, policy_id: str) -> Any:
@@ -169,7 +170,12 @@ class Handlers:
         path = self._export_dir / f"privacy-profile-{policy_id}.md"
         path.write_text(render.profile_markdown(company, rows, actions), encoding="utf-8")
         json_rows = [
-            {"practice": r.practice, "label": r.label, "verdict": r.verdict, "citation": r.citation and r.citation.model_dump()}
+            {
+                "practice": r.practice,
+                "label": r.label,
+                "verdict": r.verdict,
+                "citation": r.citation and r.citation.model_dump(),
+            }
             for r in profile.rows
         ]
         (self._export_dir / f"privacy-profile-{policy_id}.json").write_text(
@@ -206,7 +212,9 @@ class Handlers:
         elif pasted.strip():
             size = len(pasted.encode("utf-8"))
             if size > max_bytes:
-                raise InputError(f"The pasted text is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB limit.")
+                raise InputError(
+                    f"The pasted text is {size / 1e6:.1f} MB, more than the {max_bytes / 1e6:.0f} MB limit."
+                )
             if fmt not in PASTE_FORMATS:
                 raise InputError(f"Unknown format {fmt!r}; choose one of {', '.join(PASTE_FORMATS)}.")
             policy = policy_from_text(pasted, company, fmt, source="pasted in the app")

@@ -24,10 +24,94 @@ VERDICT_ICONS: dict[str, str] = {"yes": "✔", "no": "✖", "partial": "◐", "n
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _STOPWORDS = frozenset(
-    """a an and any are as at be been but by can could did do does doing for from has have how i if in into is it
-    its my me of on or our ours so such than that the their them then there these they this those to us was we
-    were what when where which while who whom why will with would you your yours about also all more other
-    some company companies policy policies data information personal please tell know much many""".split()
+    [
+        "a",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "my",
+        "me",
+        "of",
+        "on",
+        "or",
+        "our",
+        "ours",
+        "so",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "about",
+        "also",
+        "all",
+        "more",
+        "other",
+        "some",
+        "company",
+        "companies",
+        "policy",
+        "policies",
+        "data",
+        "information",
+        "personal",
+        "please",
+        "tell",
+        "know",
+        "much",
+        "many",
+    ]
 )
 
 
@@ -53,7 +137,9 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     """Escaped text with words starting with any of `terms` wrapped in `<mark class="kw">`."""
     if not terms:
         return esc(text)
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*", re.I)
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\w*", re.I
+    )
     out, last = [], 0
     for match in pattern.finditer(text):
         out += [esc(text[last : match.start()]), f'<mark class="kw">{esc(match.group())}</mark>']
@@ -94,21 +180,48 @@ def _paragraphs(text: str) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """One answer: overall badge, per-company badges, the answer text and its citation cards."""
+    """One answer: overall badge, the answer text and its citation cards.
+
+    An answer about several companies shows them side by side (company, verdict, deciding
+    clause, section) instead of the text's Markdown table, then any further clauses as cards.
+    """
     terms = key_terms(answer.question)
     parts = [f'<div class="answer">{badge(answer.verdict)}']
+    citations = list(answer.citations)
+    text = answer.answer
     if len(answer.per_company) > 1:
-        chips = "".join(
-            f'<span class="company-chip">{esc(p.company)} {badge(p.verdict, small=True)}</span>' for p in answer.per_company
-        )
-        parts.append(f'<div class="company-chips">{chips}</div>')
-    parts.append(f'<div class="answer-text">{_paragraphs(answer.answer)}</div>')
+        text = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith("|"))
+        parts.append(f'<div class="answer-text">{_paragraphs(text)}</div>')
+        parts.append(company_rows_html(answer, terms))
+        deciding = {cite_key(p.citations[0]) for p in answer.per_company if p.citations}
+        citations = [c for c in citations if cite_key(c) not in deciding]
+    else:
+        parts.append(f'<div class="answer-text">{_paragraphs(text)}</div>')
     parts += [f'<p class="notice">{esc(n)}</p>' for n in answer.notices]
-    if answer.citations:
-        cards = "".join(citation_card(c, n, terms) for n, c in enumerate(answer.citations, 1))
-        parts.append(f'<div class="cites" role="list" aria-label="Citations">{cards}</div>')
+    if citations:
+        cards = "".join(citation_card(c, n, terms) for n, c in enumerate(citations, 1))
+        label = "More clauses" if len(answer.per_company) > 1 else "Citations"
+        parts.append(f'<div class="cites" role="list" aria-label="{label}">{cards}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def company_rows_html(answer: Answer, terms: Sequence[str]) -> str:
+    """The per-company table of an answer: company, verdict, deciding clause (clickable), section."""
+    rows = []
+    for part in answer.per_company:
+        cited = part.citations[0] if part.citations else None
+        clause = citation_card(cited, 1, terms) if cited else '<span class="muted">The policy does not say.</span>'
+        section = esc(cited.section) if cited and cited.section else "—"
+        rows.append(
+            f'<tr><th scope="row">{esc(part.company)}</th><td>{badge(part.verdict)}</td>'
+            f'<td class="clause">{clause}</td><td>{section}</td></tr>'
+        )
+    return (
+        '<div class="table-wrap"><table class="compare-table"><thead><tr><th scope="col">Company</th>'
+        '<th scope="col">Verdict</th><th scope="col">Deciding clause</th><th scope="col">Section</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 @dataclass
@@ -156,7 +269,7 @@ def viewer_html(policy: Policy, start: int, end: int, section: str = "") -> str:
         f'<div class="viewer"><div class="viewer-head"><strong>{esc(policy.company)}</strong>{where}'
         f'<span class="viewer-meta">{" · ".join(meta)}</span></div>'
         f'<div class="policy-text" tabindex="0" aria-label="Policy text of {esc(policy.company)}">'
-        f"{esc(text[:start])}<mark class=\"cited\" id=\"cited\">{esc(text[start:end])}</mark>{esc(text[end:])}"
+        f'{esc(text[:start])}<mark class="cited" id="cited">{esc(text[start:end])}</mark>{esc(text[end:])}'
         "</div></div>"
     )
 
@@ -174,24 +287,9 @@ def status_html(message: str) -> str:
 
 
 def compare_table_html(answer: Answer, title: str | None = None) -> str:
-    """Side by side: company, verdict, the deciding clause (clickable) and its section."""
-    terms = key_terms(answer.question)
-    rows = []
-    for part in answer.per_company:
-        cited = part.citations[0] if part.citations else None
-        clause = citation_card(cited, 1, terms) if cited else '<span class="muted">The policy does not say.</span>'
-        section = esc(cited.section) if cited and cited.section else "—"
-        rows.append(
-            f"<tr><th scope=\"row\">{esc(part.company)}</th><td>{badge(part.verdict)}</td>"
-            f'<td class="clause">{clause}</td><td>{section}</td></tr>'
-        )
+    """The Compare tab's result: a heading, then company, verdict, deciding clause and section."""
     heading = esc(title) if title else f"“{esc(answer.question)}”"
-    return (
-        f'<div class="compare"><h3 class="compare-title">{heading}</h3>'
-        '<div class="table-wrap"><table class="compare-table"><thead><tr><th scope="col">Company</th>'
-        '<th scope="col">Verdict</th><th scope="col">Deciding clause</th><th scope="col">Section</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div></div>"
-    )
+    return f'<div class="compare"><h3 class="compare-title">{heading}</h3>{company_rows_html(answer, key_terms(answer.question))}</div>'
 
 
 @dataclass
@@ -232,7 +330,9 @@ def profile_html(company: str, rows: Sequence[tuple[str, str, Citation | None]],
     items = []
     for number, (label, verdict, cited) in enumerate(rows, 1):
         clause = citation_card(cited, number) if cited else '<span class="muted">Not stated in the policy.</span>'
-        items.append(f'<tr><th scope="row">{esc(label)}</th><td>{badge(verdict)}</td><td class="clause">{clause}</td></tr>')
+        items.append(
+            f'<tr><th scope="row">{esc(label)}</th><td>{badge(verdict)}</td><td class="clause">{clause}</td></tr>'
+        )
     out = [
         f'<div class="profile"><h3>{esc(company)}</h3><div class="table-wrap"><table class="profile-table"><thead><tr>'
         '<th scope="col">Practice</th><th scope="col">Verdict</th><th scope="col">Clause</th></tr></thead>'
@@ -245,7 +345,9 @@ def profile_html(company: str, rows: Sequence[tuple[str, str, Citation | None]],
     return "".join(out)
 
 
-def profile_markdown(company: str, rows: Sequence[tuple[str, str, Citation | None]], actions: Sequence[Citation]) -> str:
+def profile_markdown(
+    company: str, rows: Sequence[tuple[str, str, Citation | None]], actions: Sequence[Citation]
+) -> str:
     """The profile as a Markdown document for export (quotes are verbatim policy text)."""
     lines = [f"# Privacy profile: {company}", "", "| Practice | Verdict | Clause | Section |", "|---|---|---|---|"]
     for label, verdict, cited in rows:
