@@ -351,5 +351,97 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, no_auth: b
     launch(_assistant(ctx), host=host, port=port, auth=credentials)
 
 
+@main.command(context_settings=CONTEXT)
+@click.argument("question")
+@click.option("--company", "company", multiple=True, help="A company to compare (repeatable; default: those named, else all).")
+@click.option("--k", type=click.IntRange(1, 20), help="Citations per company (default 3).")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer (`per_company` has one entry per company).")
+@click.pass_context
+def compare(ctx: click.Context, question: str, company: tuple[str, ...], k: int | None, as_json: bool) -> None:
+    """Ask one question of several companies: a table of verdict, deciding clause and section.
+
+    \b
+    Examples:
+      policy-assistant compare "Compare how INSZoom and Zopim handle cookies"
+      policy-assistant compare "Which companies share data with advertisers?"
+      policy-assistant compare "Do they sell my data?" --company Zopim --company IPC --json
+    """
+    from assistant.compare import compare as compare_companies
+
+    answer = compare_companies(_assistant(ctx), question, companies=list(company) or None, k=k)
+    click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("company")
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "json", "csv"]), default="markdown", show_default=True,
+    help="Output format.",
+)  # fmt: skip
+@click.pass_context
+def profile(ctx: click.Context, company: str, fmt: str) -> None:
+    """A one-page privacy profile: every practice's verdict and deciding clause, then what you can do.
+
+    Computed once per policy version and cached beside the index.
+
+    \b
+    Examples:
+      policy-assistant profile INSZoom
+      policy-assistant profile Zopim --format csv > zopim.csv
+    """
+    from assistant.profile import build_profile
+
+    assistant = _assistant(ctx)
+    [policy_id] = assistant.company_ids([company])
+    result = build_profile(assistant, policy_id)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.to_csv() if fmt == "csv" else result.to_markdown(), nl=False)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--k", type=click.IntRange(1, 20), help="Citations per company (default 3).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON answer per line.")
+@click.pass_context
+def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
+    """Chat: each line is a question; follow-ups refer to earlier turns. Works piped too.
+
+    \b
+    Commands: /reset forgets the conversation, /quit (or end of input) leaves.
+    Examples:
+      policy-assistant chat
+      printf 'Does Zopim use cookies?\\nwhat about InsideSales?\\ncompare them\\n' | policy-assistant chat
+    """
+    from assistant.chat import Conversation
+
+    stdin = click.get_text_stream("stdin")
+    interactive = stdin.isatty()
+    conversation = Conversation(_assistant(ctx))
+    if interactive:
+        click.echo("Ask about the indexed privacy policies. /reset forgets the conversation, /quit leaves.", err=True)
+    while True:
+        if interactive:
+            click.echo("you> ", nl=False, err=True)
+        line = stdin.readline()
+        if not line:
+            break
+        question = line.strip()
+        if not question:
+            continue
+        if question in ("/quit", "/exit"):
+            break
+        if question == "/reset":
+            conversation.reset()
+            click.echo("(conversation forgotten)", err=True)
+            continue
+        try:
+            answer = conversation.ask(question, k=k)
+        except PolicyAssistantError as err:
+            click.echo(json.dumps({"question": question, "error": str(err)}) if as_json else f"Error: {err}")
+            continue
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else format_answer(answer) + "\n")
+
+
 if __name__ == "__main__":
     main()
