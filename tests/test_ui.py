@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.errors import InputError
+from assistant.practices import PRACTICES
 from assistant.types import Answer, Citation, Policy
 from tests.conftest import FIXTURES
 from ui import render
@@ -265,3 +266,29 @@ def test_serve_refuses_a_public_host_without_auth(args, message, tmp_path):
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "s").exists()
+
+
+# -- grid and profile ---------------------------------------------------------------------------
+
+
+def test_grid_is_companies_by_practices_with_clickable_cells(handlers, bundled_assistant):
+    grid = handlers.grid(["zopim", "inszoom"])
+    assert grid.count('<tr><th scope="row">') == 2
+    cells = re.findall(r'<td class="cell cell-(\w+)">', grid)
+    assert len(cells) == 2 * len(PRACTICES)
+    keys = re.findall(r'class="cell-btn" data-cite="([^"]+)"', grid)
+    assert keys
+    _policy_id, start, end = keys[0].split("|")
+    assert "mark" in handlers.open_citation(keys[0])
+    assert int(end) > int(start)
+
+
+def test_profile_summarises_every_practice_and_exports_it(handlers):
+    page, paths = handlers.profile("insidesales")
+    assert page.count('<tr><th scope="row">') == len(PRACTICES)
+    assert sorted(Path(p).suffix for p in paths) == [".csv", ".json", ".md"]
+    markdown = Path(paths[0]).read_text()
+    assert markdown.startswith("# ")
+    assert "InsideSales" in markdown
+    with pytest.raises(InputError, match="Pick a company"):
+        handlers.profile(None)

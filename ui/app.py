@@ -128,7 +128,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         prof_company = gr.Dropdown(companies, label="Company", elem_id="prof-company", scale=3)
                         prof_btn = gr.Button("Show profile", variant="primary", scale=1, elem_id="prof-btn")
                     profile = gr.HTML("", elem_id="profile", js_on_load=CITE_JS)
-                    export = gr.File(label="Export (Markdown)", interactive=False, elem_id="profile-export")
+                    export = gr.File(
+                        label="Export (Markdown, CSV, JSON)", file_count="multiple", interactive=False, elem_id="export"
+                    )
 
                 with gr.Tab("Add a policy", id="add"):
                     gr.Markdown(
@@ -208,7 +210,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
         grid_btn.click(on_grid, inputs=cmp_companies, outputs=grid, api_visibility="private")
 
-        def on_profile(policy_id: str | None) -> tuple[str, str | None]:
+        def on_profile(policy_id: str | None) -> tuple[str, list[str] | None]:
             try:
                 return h.profile(policy_id)
             except PolicyAssistantError as err:

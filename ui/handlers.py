@@ -13,15 +13,16 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.errors import InputError, PolicyAssistantError, StoreError
 from assistant.practices import PRACTICES
-from assistant.types import Answer, Citation
+from assistant.types import Answer
 from ui import render
 from ui.render import GridCell, Turn
 
 if TYPE_CHECKING:
+    from assistant.profile import Profile
     from assistant.service import Assistant
     from assistant.types import Policy
 
@@ -39,7 +40,6 @@ class Handlers:
 
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        self._profiles: dict[tuple[str, str], Any] = {}
         # Adding and deleting are rare and write to the shared index: one at a time.
         self._write_lock = threading.Lock()
         self._export_dir = Path(tempfile.mkdtemp(prefix="policy-assistant-export-"))
@@ -129,17 +129,13 @@ class Handlers:
         answer = compare(self.assistant, question, companies=companies or None)
         return render.compare_table_html(answer, title)
 
-    def profile_of(self, policy_id: str) -> Any:
-        """`assistant.profile.build_profile` for a policy, cached by its content hash."""
+    def profile_of(self, policy_id: str) -> Profile:
+        """The policy's profile (`build_profile` caches it by content hash, in memory and on disk)."""
         from assistant.profile import build_profile
 
-        info = self.assistant.store.catalog().get(policy_id)
-        if info is None:
+        if policy_id not in self.assistant.store.catalog():
             raise StoreError(f"No policy {policy_id!r} in the index (was it deleted?).")
-        key = (policy_id, info.sha256)
-        if key not in self._profiles:
-            self._profiles[key] = build_profile(self.assistant, policy_id)
-        return self._profiles[key]
+        return build_profile(self.assistant, policy_id)
 
     def grid(self, companies: list[str] | None, progress: Progress = _no_progress) -> str:
         """Companies × practices, colour-coded by verdict."""
@@ -159,30 +155,24 @@ class Handlers:
         progress(1.0, "Done")
         return render.grid_html(columns, rows)
 
-    def profile(self, policy_id: str | None) -> tuple[str, str]:
-        """A company's practice-by-practice summary as HTML, and the path of its Markdown export."""
+    def profile(self, policy_id: str | None) -> tuple[str, list[str]]:
+        """A company's practice-by-practice summary as HTML, and its exports (Markdown, CSV, JSON)."""
+        from assistant.profile import ACTION_TITLES, action_kind
+
         if not policy_id:
             raise InputError("Pick a company.")
         profile = self.profile_of(policy_id)
-        company = self.assistant.store.catalog()[policy_id].company
         rows = [(r.label, r.verdict, r.citation) for r in profile.rows]
-        actions: list[Citation] = list(profile.actions)
-        path = self._export_dir / f"privacy-profile-{policy_id}.md"
-        path.write_text(render.profile_markdown(company, rows, actions), encoding="utf-8")
-        json_rows = [
-            {
-                "practice": r.practice,
-                "label": r.label,
-                "verdict": r.verdict,
-                "citation": r.citation and r.citation.model_dump(),
-            }
-            for r in profile.rows
-        ]
-        (self._export_dir / f"privacy-profile-{policy_id}.json").write_text(
-            json.dumps({"company": company, "policy_id": policy_id, "rows": json_rows}, ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
-        return render.profile_html(company, rows, actions), str(path)
+        actions = [(ACTION_TITLES[action_kind(c.quote)], c) for c in profile.actions]
+        stem = self._export_dir / f"privacy-profile-{policy_id}"
+        exports = {
+            ".md": profile.to_markdown(),
+            ".csv": profile.to_csv(),
+            ".json": json.dumps(profile.to_json(), ensure_ascii=False, indent=2),
+        }
+        for suffix, content in exports.items():
+            stem.with_suffix(suffix).write_text(content, encoding="utf-8")
+        return render.profile_html(profile.company, rows, actions), [str(stem.with_suffix(s)) for s in exports]
 
     # -- adding and deleting policies -------------------------------------------------------------
 

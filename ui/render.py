@@ -325,7 +325,9 @@ def grid_html(practices: Sequence[tuple[str, str]], rows: Sequence[tuple[str, Se
     )
 
 
-def profile_html(company: str, rows: Sequence[tuple[str, str, Citation | None]], actions: Sequence[Citation]) -> str:
+def profile_html(
+    company: str, rows: Sequence[tuple[str, str, Citation | None]], actions: Sequence[tuple[str, Citation]]
+) -> str:
     """A company's practice-by-practice summary, each clause clickable, then what the user can do."""
     items = []
     for number, (label, verdict, cited) in enumerate(rows, 1):
@@ -338,27 +340,13 @@ def profile_html(company: str, rows: Sequence[tuple[str, str, Citation | None]],
         '<th scope="col">Practice</th><th scope="col">Verdict</th><th scope="col">Clause</th></tr></thead>'
         f"<tbody>{''.join(items)}</tbody></table></div>"
     ]
-    if actions:
-        cards = "".join(citation_card(c, n, ()) for n, c in enumerate(actions, 1))
-        out.append(f'<h4>What you can do</h4><div class="cites">{cards}</div>')
+    groups: dict[str, list[Citation]] = {}
+    for title, cited in actions:
+        groups.setdefault(title, []).append(cited)
+    if groups:
+        out.append("<h4>What you can do</h4>")
+    for title, cites in groups.items():
+        cards = "".join(citation_card(c, n) for n, c in enumerate(cites, 1))
+        out.append(f'<h5>{esc(title)}</h5><div class="cites">{cards}</div>')
     out.append("</div>")
     return "".join(out)
-
-
-def profile_markdown(
-    company: str, rows: Sequence[tuple[str, str, Citation | None]], actions: Sequence[Citation]
-) -> str:
-    """The profile as a Markdown document for export (quotes are verbatim policy text)."""
-    lines = [f"# Privacy profile: {company}", "", "| Practice | Verdict | Clause | Section |", "|---|---|---|---|"]
-    for label, verdict, cited in rows:
-        quote = _md_cell(cited.quote) if cited else "Not stated"
-        section = _md_cell(cited.section) if cited else ""
-        lines.append(f"| {_md_cell(label)} | {VERDICT_LABELS[verdict]} | {quote} | {section} |")
-    if actions:
-        lines += ["", "## What you can do", ""]
-        lines += [f"- {_md_cell(c.quote)} ({_md_cell(c.section) or 'no section'})" for c in actions]
-    return "\n".join(lines) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
