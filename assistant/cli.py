@@ -443,5 +443,34 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else format_answer(answer) + "\n")
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--scales", default="5,95,1000", show_default=True, help="Policy counts to measure, comma-separated.")
+@click.option("--corpus", type=click.Path(path_type=Path), help="Folder of real policies [default: ../shared/corpus/opp115].")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("bench-results"), show_default=True, help="Folder for bench.json and bench.md.")
+@click.option("--queries", default=40, show_default=True, type=click.IntRange(5, 1000), help="Timed questions per scale.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Seed of the generated policies and questions.")
+@click.option("--keep", is_flag=True, help="Keep the benchmark indexes (under OUT/stores).")
+def bench(scales: str, corpus: Path | None, out: Path, queries: int, seed: int, keep: bool) -> None:
+    """Measure ingest throughput (vs the bare model), query latency, peak memory and index size.
+
+    Each scale runs in a fresh process on its own index under OUT; nothing touches your index.
+    Runs for minutes: the 95-policy scale embeds its corpus twice (pipeline, then model alone).
+
+    \b
+    Examples:
+      policy-assistant bench                       # 5, 95 and 1,000 policies
+      policy-assistant bench --scales 5 --out /tmp/bench
+    """
+    from assistant.bench import DEFAULT_CORPUS, markdown, run
+
+    try:
+        sizes = [int(s) for s in scales.split(",") if s.strip()]
+    except ValueError as err:
+        raise click.UsageError(f"--scales takes numbers like 5,95,1000, not {scales!r}.") from err
+    results = run(sizes, corpus or DEFAULT_CORPUS, out, queries=queries, seed=seed, keep=keep)
+    click.echo(markdown(results))
+    click.echo(f"Written to {out / 'bench.json'} and {out / 'bench.md'}.", err=True)
+
+
 if __name__ == "__main__":
     main()
