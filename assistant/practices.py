@@ -339,6 +339,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(use|uses|using) (of )?(your|this|such|the|personal|that) (personal )?(information|data)\b",
         r"\b(ip address|log files?|browser type|device (identifier|information|id)|usage data)\b",
         r"\b(register|registration|sign up|create an account)\b",
+        r"\b(use|uses|used|using)\b[^.;]{0,100}\bto (train|improve|develop|build)\b",
+        r"\btrain\w*\b[^.;]{0,40}\b(models?|algorithms?|artificial intelligence|ai|machine learning)\b",
     ),
     "cookies": (
         r"\bcookies?\b", r"\bweb ?beacons?\b", r"\bpixel( tags?)?s?\b", r"\bclear gifs?\b",
@@ -380,6 +382,11 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(right|request)s? (to )?(access|correct|rectif|delete|erase|erasure|deletion)\w*",
         r"\b(deactivat|clos|delet|cancel)\w* (your|their) (account|profile|registration)\b",
         r"\baccount settings\b", r"\bportab\w*", r"\b(correction|deletion)\b",
+        r"\b(delet|remov|eras|correct|updat|access)\w*\b[^.;]{0,30}\b(information|data|records|details|everything|anything)\b[^.;]{0,15}\b(about|on|of) you\b",
+        r"\b(access|correct|amend|edit|delet|remov|eras|rectif|export|download)\w*\b[^.;]{0,40}"
+        r"\b(personal (information|data)|(the|your|such|any|all) (personal )?(information|data|details|records))\b",
+        r"\b(a )?cop(y|ies) of (your|the|any|all) (personal )?(information|data|records)\b",
+        r"\b(ask|instruct|request|tell|direct|want|wish|need|require)\w* us to (delete|remove|erase|correct|update|amend|stop)\b",
     ),
     "children": (
         r"\b(child|children|kids|minors?|teens?|teenagers?|coppa)\b",
@@ -452,19 +459,72 @@ def corporate_transaction(text: str) -> bool:
     return _CORPORATE_SALE.search(text) is not None
 
 
+# Wording that lets a clause state a practice without being a strong enough cue to
+# tag a paragraph with it: whether an advertiser "receives" data decides a sharing
+# verdict, but a passing mention of advertisers does not make a paragraph about sharing.
+_MENTION_EXTRA: dict[str, re.Pattern[str]] = {
+    "sharing": _rx(
+        r"\b(advertis(ers?|ing (networks?|compan\w+|partners?))|ad (networks?|servers?|partners?|compan\w+)|marketers?)\b",
+        r"\bmarketing (partners?|compan\w+|agenc\w+|services? compan\w+)\b",
+        r"\b(have|has|gain|get|given|provide) access to\b",
+        r"\b(google|facebook|twitter|doubleclick)\b",
+        r"\b(on (our|its|their) behalf|agents?|processors?)\b",
+        r"\b(publicly|the public|other users|other members|others)\b",
+        r"\b(release[sd]?|forward\w*|made available)\b",
+        r"\bmak(e|es|ing)\b[^.;]{0,40}\bavailable\b",
+        r"\b(companies|organi[sz]ations|firms) (that|who|which) (provide|perform|help|assist)\b",
+        r"\b(sell|sells|selling|sold|rent|rents|rented|renting)\b",
+        r"\b(give|gives|giving|grant\w*)\b[^.;]{0,40}\baccess\b",
+        r"\boutside (company|party|organi[sz]ation|business|firm)\b",
+    ),
+}
+
+
 def mentions(practice: str, text: str) -> bool:
     """Whether `text` speaks to `practice` by the clause lexicon."""
     if practice == "sale":
         return _sale_of_data(text)
-    return _TEXT_PATTERNS[practice].search(text) is not None
+    if _TEXT_PATTERNS[practice].search(text) is not None:
+        return True
+    extra = _MENTION_EXTRA.get(practice)
+    return extra is not None and extra.search(text) is not None
+
+
+# Selling is about data only when data is what is sold: "help our customers sell
+# more" is business, "we do not sell it" (it being data) or "your information will
+# never be sold" is a sale of data.
+_SOLD_DATA = re.compile(
+    r"\b(information|info|data|pii|personal|lists?|addresses|e-?mails?|names?|details|records|profiles?|"
+    r"identifiers?|anything about you|it|them)\b",
+    re.IGNORECASE,
+)
+_SALE_OBJECT_AFTER = re.compile(r"^[^.;:!?]{0,70}?" + _SOLD_DATA.pattern, re.IGNORECASE)
+_PASSIVE_SALE = re.compile(r"^(sold|rented|leased|traded|swapped|sale|for sale)$", re.IGNORECASE)
+_DATA_BEFORE = re.compile(
+    r"\b(information|info|data|pii|lists?|addresses|e-?mails?|names?|details|records|profiles?|identifiers?|it|they)\b"
+    r"[^.;:!?]{0,60}$",
+    re.IGNORECASE,
+)
+_SALE_QUALIFIED = re.compile(r"\b(considered|deemed|treated as|constitutes?|qualif\w* as)\b", re.IGNORECASE)
+
+
+def sells_data(text: str, start: int, end: int) -> bool:
+    """Whether the selling word at `text[start:end]` sells data, not a business or products."""
+    if _CORPORATE_SALE.search(text, max(0, start - 60), end + 60):
+        return False
+    word = text[start:end].lower()
+    if word.startswith(("sale of", "do not sell")) or _SALE_QUALIFIED.match(word) or _SALE_QUALIFIED.search(text, max(0, start - 30), start):
+        return True
+    if _SALE_OBJECT_AFTER.match(text[end : end + 90]):
+        return True
+    return bool(
+        (_PASSIVE_SALE.match(word) or re.match(r"\s+(to|with)\b", text[end : end + 6]))
+        and _DATA_BEFORE.search(text, max(0, start - 80), start)
+    )
 
 
 def _sale_of_data(text: str) -> bool:
-    for m in _TEXT_PATTERNS["sale"].finditer(text):
-        window = text[max(0, m.start() - 60) : m.end() + 60]
-        if not _CORPORATE_SALE.search(window):
-            return True
-    return False
+    return any(sells_data(text, m.start(), m.end()) for m in _TEXT_PATTERNS["sale"].finditer(text))
 
 
 # A paragraph usually speaks to one or two practices and mentions others in passing

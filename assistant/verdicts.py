@@ -31,7 +31,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.practices import PRACTICES, corporate_transaction, mentions
+from assistant.practices import PRACTICES, mentions, sells_data
 from assistant.types import Verdict
 
 ClauseVerdict = Literal["yes", "no", "partial"]
@@ -52,9 +52,14 @@ _NOT_NEGATION = re.compile(
     r"\bdo[- ]not[- ]track\b|\bnot only\b|\bwhether or not\b|\bno longer\b|\bnot limited to\b"
     r"|\bno (later|more|less|fewer) than\b|\bif not\b|\bwithout limitation\b|\bno matter\b"
     r"|\bwithout (your|the|their|a|prior|express|explicit|affirmative)?\s*(prior |express |explicit |affirmative |written )?"
-    r"(consent|permission|authori[sz]ation|approval|agreement)\b",
+    r"(consent|permission|authori[sz]ation|approval|agreement)\b"
+    # Disclaimers deny responsibility, not the practice: "we have no control over
+    # the third parties' use", "we are not responsible for their collection".
+    r"|\b(no|not|cannot|can't|never)\s+(be\s+|been\s+)?(held\s+)?(responsible|liable|accountable|control\w*|endorse\w*)\b",
     _I,
 )
+# A verb joined to the one before it ("do not sell, rent or give") shares its negation.
+_COORDINATED = re.compile(r"(,|\bor|\bnor|\band|\band/or)\s*(otherwise\s+|also\s+|in any way\s+)?$", _I)
 # A condition on the user ("if you do not want us to share...") is not the company
 # denying anything; drop it up to the next comma.
 _USER_CONDITION = re.compile(
@@ -72,15 +77,44 @@ _EXCEPTION = re.compile(
     r"outside of the|only (with|to|when|if|as|for|in)|beyond those|aside from)\b",
     _I,
 )
-_CONSENT_ONLY = re.compile(
-    r"\b(consent|permission|authori[sz]\w*|approv\w*|agree\w*|opt(s|ed)?[- ]?in|request|ask|direct|choose|instruct)\w*\b",
+# Inside an exception, words that only point elsewhere in the policy or to the user's
+# own say-so. Once they are removed, any word left names a case where the practice
+# happens ("except to our payment processor", "unless required by law").
+_POINTER = re.compile(
+    r"\b(?:otherwise\s+)?(?:described|set (?:forth|out)|noted|outlined|explained|disclosed|stated|detailed|specified|"
+    r"listed|provided|permitted|indicated|mentioned|identified|discussed|contemplated|explained)\b"
+    r"|\b(?:in|within|under|by|throughout|of|see)\s+(?:this|our|the|these|that|its)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:policy|policies|statement|notice|section|sections|paragraph|document|agreement|terms)\b"
+    r"|\b(?:in|under|see)\s+(?:section|paragraph|part|clause)s?\s+[\w.()-]+"
+    r"|\b(?:below|above|herein|hereunder|hereafter|elsewhere|following|later)\b",
     _I,
 )
-_REFERENCE = re.compile(
-    r"\bas (described|set (forth|out)|noted|outlined|explained|provided|disclosed|stated|detailed|specified|otherwise|permitted|required|necessary)"
-    r"|\b(below|above|following|in this (privacy )?(policy|statement|notice|section))\b|\brequired by law\b|\blaw\b",
+_CONSENT_PHRASE = re.compile(
+    r"\b(?:with|upon|after|given|at|by|have|has|had|obtain\w*|receiv\w*|get|gets|got|first)\s+(?:your|their|the user'?s?|users'?)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:consent|permission|authori[sz]ation|approval|agreement|direction|request|instruction|choice|option|opt-?in)s?\b"
+    r"|\b(?:you|users?)\s+(?:have\s+|has\s+|had\s+)?(?:first\s+|otherwise\s+)?(?:\w+ly\s+)?"
+    r"(?:consent|agree|authori[sz]e|permit|approve|request|direct|instruct|ask|opt(?:ed)?[- ]?in|choose|elect|allow|tell)\w*"
+    r"(?:\s+(?:us|it|so))?(?:\s+(?:to|in)\b)?"
+    r"|\b(?:to|for|of)\s+(?:such|this|that|the|any such)\s+(?:disclosure|sharing|transfer|use|sale)\b",
     _I,
 )
+_EXCEPTION_FILLER = frozenset(
+    "except excepting unless other than apart from save with exception of excluding outside aside beyond those only "
+    "as or and nor if when where we us our it is are be been being has have may might will would can could must "
+    "otherwise in to the a an such this that these those cases case circumstances circumstance ways way situations "
+    "purposes instances limited certain specific specifically expressly explicitly prior express explicit written "
+    "first so for by also any all set forth out here there where noted further one apply applies applicable example "
+    "e g i ie eg".split()
+)
+_WORD = re.compile(r"[a-z]+", _I)
+
+
+def _names_a_case(exception: str) -> bool:
+    """Whether an exception names a case itself rather than pointing elsewhere or to consent."""
+    rest = _CONSENT_PHRASE.sub(" ", _POINTER.sub(" ", exception))
+    return any(w.lower() not in _EXCEPTION_FILLER for w in _WORD.findall(rest))
+
+
 _QUALIFIER = re.compile(
     r"\bin the (conventional|traditional|ordinary|usual|common|classic) sense\b"
     r"|\bas (that term is |it is )?(traditionally|commonly|typically|usually|generally) (understood|defined|meant)\b"
@@ -94,7 +128,8 @@ _QUALIFIER = re.compile(
 
 _THIRD = (
     r"(third[- ]part\w*|partners?|affiliates?|subsidiar\w*|service providers?|vendors?|advertisers?|sponsors?|"
-    r"outside|other (companies|parties|organi[sz]ations|businesses)|anyone|network|google|facebook|authorities|law enforcement|"
+    r"outside|other (companies|parties|organi[sz]ations|businesses|users|people|members|visitors)|others|the public|public(ly)?|"
+    r"anyone|network|networks|google|facebook|authorities|law enforcement|agents?|contractors?|processors?|publishers?|"
     r"business(es)?|compan(y|ies)|organi[sz]ations?|entit(y|ies)|parties|marketers?)"
 )
 _ACTIONS: dict[str, re.Pattern[str]] = {
@@ -104,7 +139,9 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
     "sharing": re.compile(
         r"\b(shar(e|es|ed)|disclos(e|es|ed|ing)|transfer(s|red|ring)?|sell|sells|selling|sold|rent(s|ed|ing)?|leas(e|es|ed|ing)|trad(e|es|ed|ing)|swap\w*|lend\w*|"
         r"distribut\w*|transmit\w*|reveal\w*|furnish\w*|releas\w*|provid\w*|giv(e|es|en|ing)|gave|pass(es|ed|ing)?|send|sends|sent|"
-        r"make available|made available|allow\w*|permit\w*|enabl\w*|access\w*|collect\w*|receiv\w*|obtain\w*|place|set|use|uses|used)\b",
+        r"make available|made available|mak(e|es|ing)(?=[^.;]{0,40}\bavailable\b)|forward\w*|"
+        r"allow\w*|permit\w*|enabl\w*|access\w*|collect\w*|gather\w*|receiv\w*|obtain\w*|process\w*|combin\w*|track\w*|"
+        r"place|places|placed|set|use|uses|used|using)\b",
         _I,
     ),
     "advertising": re.compile(
@@ -120,10 +157,22 @@ _STRONG_SHARING = re.compile(
     _I,
 )
 _HANDOVER = re.compile(
-    r"provid\w*|giv(e|es|en|ing)|gave|pass(es|ed|ing)?|send|sends|sent|make available|made available|transmit\w*|furnish\w*",
+    r"provid\w*|giv(e|es|en|ing)|gave|pass(es|ed|ing)?|send|sends|sent|make available|made available|mak(e|es|ing)|"
+    r"transmit\w*|furnish\w*|forward\w*",
     _I,
 )
-_BY_USER = re.compile(r"\b(you|users?|visitors?|customers?)\s+(may\s+|can\s+|have\s+|choose to\s+)?$", _I)
+# What a handover verb hands over must be data: "we send offers to members" is not sharing.
+_DATA_OBJECT = re.compile(
+    r"\b(information|info|data|details|names?|e-?mail address(es)?|addresses|address|pii|identifiers?|records?|"
+    r"profiles?|it|them|content|lists?|numbers?|history|location|ip)\b",
+    _I,
+)
+# "share" as a noun ("the share feature", "a share button") states nothing.
+_SHARE_NOUN = re.compile(r"\s+(feature|button|link|icon|tool|function\w*|widget|option)s?\b", _I)
+_BY_USER = re.compile(
+    r"\b(you|users?|visitors?|customers?|members?)\s+(\w+\s+){0,2}$|\b(you|users?)\s+(may\s+|can\s+)?(choose|wish|want|decide|elect)\s+to\s+$",
+    _I,
+)
 # Headings and wh-phrases name the topic without stating anything.
 _TOPIC_PHRASE = re.compile(
     r"\b(with whom|whom|who|what|which|how|when|why|where|information|data)\s+(do |does |will |may |might |can |we |they )*"
@@ -174,21 +223,23 @@ _RETENTION_VAGUE = re.compile(
     r"|\b(as|where) (required|permitted|necessary|needed)\b|\bfor (the|a) period\b",
     _I,
 )
-_TABLE_ROW = re.compile(
-    r"^\s*(?:[A-Z0-9]{1,2}[.)]?\s+)?(?P<label>.*?[A-Za-z].*?)(?P<cols>(?:\s+(?:YES|NO|Yes|No|Y|N|\u2713|\u2717|X))+)\s*$"
-)
+_TABLE_CELLS = frozenset({"YES", "NO", "Yes", "No", "Y", "N", "\u2713", "\u2717", "X"})
+_TABLE_YES = frozenset({"YES", "Y", "\u2713", "X"})
+_ROW_KEY = re.compile(r"^(?:[A-Z0-9]{1,2}[.)]?\s+)")
 
 
 def _negated(before: str) -> bool:
     """Odd count of negation cues in the last words before a verb (so double negatives cancel)."""
     before = _NOT_NEGATION.sub(" ", before)
-    window = " ".join(before.split()[-8:])
+    window = " ".join(before.split()[-(16 if _COORDINATED.search(before) else 8) :])
     return len(_NEGATION.findall(window)) % 2 == 1
 
 
 def _clauses(text: str) -> list[str]:
     pieces: list[str] = []
     for sentence in _SENTENCE.split(text):
+        if sentence.rstrip().endswith("?"):
+            continue  # a question or heading asks; it states nothing
         start = 0
         for m in _CLAUSE_BREAK.finditer(sentence):
             pieces.append(sentence[start : m.start()])
@@ -200,14 +251,20 @@ def _clauses(text: str) -> list[str]:
 def _table_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
     verdicts: list[ClauseVerdict] = []
     for line in text.splitlines():
-        m = _TABLE_ROW.match(line)
-        if not m or len(m.group("cols").split()) < 2:
+        # A row is a label followed by at least two yes/no cells; read from the end so
+        # long prose lines cost one split.
+        words = line.split()
+        n = 0
+        while n < len(words) and words[-1 - n] in _TABLE_CELLS:
+            n += 1
+        if n < 2 or n == len(words):
             continue
-        label = m.group("label")
+        label = _ROW_KEY.sub("", " ".join(words[:-n]))
+        if not any(c.isalpha() for c in label):
+            continue
         if practice not in (None, "collection") and not mentions(practice, label):
             continue
-        cols = m.group("cols").upper().split()
-        verdicts.append("yes" if any(c in ("YES", "Y", "\u2713", "X") for c in cols) else "no")
+        verdicts.append("yes" if any(c.upper() in _TABLE_YES for c in words[-n:]) else "no")
     if not verdicts:
         return None
     return _combine(verdicts)
@@ -243,9 +300,14 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
             )
             if not (strong or has_third):
                 continue
-            if _HANDOVER.fullmatch(m.group(0)) and _TO_USER.match(clause, m.end()):
+            if _HANDOVER.fullmatch(m.group(0)) and (
+                _TO_USER.match(clause, m.end())
+                or not _DATA_OBJECT.search(clause, max(0, m.start() - 80), m.end() + 60)
+            ):
                 continue  # "send offers to you", "provide you with" hand nothing over
-        if practice == "sale" and corporate_transaction(clause[max(0, m.start() - 60) : m.end() + 80]):
+            if m.group(0).lower().startswith("share") and _SHARE_NOUN.match(clause, m.end()):
+                continue
+        if practice == "sale" and not sells_data(clause, m.start(), m.end()):
             continue
         verdict = _polarity_at(clause, m.start())
         if strong:
@@ -258,12 +320,13 @@ def _polarity_at(clause: str, start: int) -> ClauseVerdict:
     if _QUALIFIER.search(clause):
         return "partial"
     if _negated(clause[:start]):
-        exception = _EXCEPTION.search(clause)
-        if exception:
-            rest = clause[exception.start() :]
-            if _CONSENT_ONLY.search(rest) and not _REFERENCE.search(rest):
-                return "no"
-            return "partial"
+        # The clause reports its own stance: a denial whose exceptions only point
+        # elsewhere ("except as described below") or to consent is a denial; one
+        # that names a case ("except to our payment processor") is qualified.
+        for exception in _EXCEPTION.finditer(clause):
+            scope = clause[exception.start() :].split(",", 1)[0]
+            if _names_a_case(scope):
+                return "partial"
         return "no"
     if _CONSENT_GATE.search(clause):
         # "we will only share it with your consent": by default it does not happen.

@@ -40,6 +40,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they respect Do Not Track?", "do_not_track"),
         ("Do they track my location?", "location"),
         ("Is my credit card number safe?", "payment"),
+        ("Do advertisers learn what I browse while using the app?", "advertising"),
+        ("Can advertisers see my browsing history on the site?", "advertising"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:
@@ -70,6 +72,15 @@ def test_unrelated_question_maps_to_nothing() -> None:
 )
 def test_tagging(text: str, practice: str) -> None:
     assert practice in tag_text(text)
+
+
+def test_table_row_is_tagged() -> None:
+    assert "biometric" in tag_text("F Biometric data NO NO NO NO")
+
+
+def test_selling_products_is_not_a_sale_of_data() -> None:
+    assert "sale" not in tag_text("Our platform helps small shops sell more and grow.")
+    assert "sale" in tag_text("We never sell your personal information.")
 
 
 def test_merger_is_not_a_sale_of_data() -> None:

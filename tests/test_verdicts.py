@@ -21,8 +21,17 @@ from assistant.verdicts import clause_verdict, decide
         ("sharing", "We may share your information with advertising partners.", "yes"),
         ("advertising", "We may share your information with advertising partners.", "yes"),
         ("sale", "We sell aggregated customer lists to marketers.", "yes"),
-        # Exceptions: a denial with a carve-out is partial; consent-gated stays no.
-        ("sharing", "We do not share your information with third parties except as described below.", "partial"),
+        # Exceptions: a denial whose exception only points elsewhere is a denial (the
+        # cases are other clauses); one that names a case is partial; consent stays no.
+        ("sharing", "We do not share your information with third parties except as described below.", "no"),
+        ("sharing", "We never disclose customer data to outside parties, except as set out in Section 7.", "no"),
+        ("sharing", "We will not transfer your data to others unless you agree or as explained in this notice.", "no"),
+        ("sharing", "We do not share member details with anyone except our card processor.", "partial"),
+        ("sharing", "Except as required to deliver your order, we never pass your address to other companies.", "partial"),
+        # "Only" with named cases or recipients states when it shares.
+        ("sharing", "We share your personal information only in the following situations:", "yes"),
+        ("sharing", "Account details are shared only with the courier that delivers your parcel.", "yes"),
+        ("sharing", "We disclose your data to partners only with your explicit consent.", "no"),
         ("sharing", "We do not disclose your data to third parties unless required by law.", "partial"),
         ("sharing", "We will not share your personal data with third parties without your consent.", "no"),
         # A user's condition is not the company's denial.
@@ -46,6 +55,21 @@ from assistant.verdicts import clause_verdict, decide
         ("marketing_optout", "You may opt out of marketing emails by clicking unsubscribe.", "yes"),
         ("cookies", "We do not use cookies.", "no"),
         ("cookies", "We use cookies to remember your preferences.", "yes"),
+        # Selling needs data as its object, not products or a business.
+        ("sale", "Our tools help shop owners reach new buyers and sell more.", None),
+        ("sale", "Your contact details are never sold to anyone.", "no"),
+        ("sale", "We do not rent or sell it to marketers.", "no"),
+        # Collection covers use: denying a use of data is a denial.
+        ("collection", "We do not use your recordings or messages to train our machine learning models.", "no"),
+        ("collection", "We use your uploads to train and improve our AI models.", "yes"),
+        # Ways to reach or remove your data.
+        ("access_deletion", "Write to us if you want us to erase the records we hold about you.", "yes"),
+        ("access_deletion", "You can ask us to remove the data we keep on you at any time.", "yes"),
+        (
+            "access_deletion",
+            "Should you wish to amend, delete or obtain a copy of the personal data you gave us, email our team.",
+            "yes",
+        ),
     ],
 )
 def test_clause_verdict(practice: str, text: str, expected: str) -> None:
@@ -58,6 +82,8 @@ def test_clause_verdict(practice: str, text: str, expected: str) -> None:
         ("biometric", "E Biometric information NO NO NO NO NO NO", "no"),
         ("collection", "A Identifiers YES YES YES YES NO NO", "yes"),
         ("biometric", "A Identifiers YES YES YES YES NO NO", None),
+        ("biometric", "F Biometric data NO NO NO NO", "no"),
+        ("location", "G Precise geolocation data Yes Yes No", "yes"),
     ],
 )
 def test_table_rows(practice: str, text: str, expected: str | None) -> None:
@@ -86,6 +112,41 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
 )
 def test_unrelated_clause_is_none(practice: str, text: str) -> None:
     assert clause_verdict(practice, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Third parties that receive, access or collect data: sharing affirmed.
+        ("Ad networks working with us may collect information about the pages you visit.", "yes"),
+        ("We may provide your mailing address to marketing partners for their own offers.", "yes"),
+        ("Contractors acting on our behalf may have access to your account information.", "yes"),
+        ("Anything you post in the forums can be read and used by other users.", "yes"),
+        ("We may make your postal address available to carefully selected companies.", "yes"),
+        # A denial spreads over coordinated verbs.
+        ("We will not sell your data, or give any outside company access to it.", "no"),
+        # Questions and headings state nothing; the answer decides.
+        ("Do we share your data with advertisers? We never share your data with advertisers.", "no"),
+        # "share" as a noun is no sharing; a disclaimer is no denial.
+        ("Addresses typed into the share feature are kept for you and never shared with third parties.", "no"),
+        ("We have no control over how advertisers use the information they collect.", "yes"),
+        # Handing over offers or newsletters is not handing over data.
+        ("We send newsletters to subscribers on behalf of sponsors. We never give sponsors your email address.", "no"),
+    ],
+)
+def test_sharing_verdict(text: str, expected: str) -> None:
+    assert clause_verdict("sharing", text) == expected
+
+
+def test_clause_verdict_is_fast_on_long_lines() -> None:
+    # A long prose line once made the table-row regex backtrack for milliseconds.
+    import time
+
+    text = ("We may share the information with partners and vendors in some cases " * 30) + "Yes No"
+    start = time.perf_counter()
+    for _ in range(20):
+        clause_verdict("sharing", text)
+    assert (time.perf_counter() - start) / 20 < 0.02
 
 
 def test_decide_first_addressing_clause_wins() -> None:
