@@ -375,6 +375,11 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(keep|kept|store|stored|maintain\w*)\b[^.]{0,60}\b(as long as|for (a|the) period|until|for \d+|days|months|years|indefinitely)\b",
         r"\bas long as (necessary|needed|required|reasonably)",
         r"\b(delete|destroy|purge|erase|anonymi[sz]e)\w*\b[^.]{0,40}\b(after|within|once)\b",
+        r"\b(keep|keeps|kept|store|stored|maintain|maintains|hold|holds)\b[^.;]{0,20}\b(a )?(record|copy|copies|log|logs|archive|backup)s?\b",
+        r"\b(backup|archiv)\w*\b[^.;]{0,40}\b(copies|systems?|media|period)\b",
+        r"\b(not|never) (be )?(deleted|removed|erased|purged)\b",
+        r"\b(deleted|removed|erased|purged|destroyed)\b[^.;]{0,30}\b(from our (servers?|systems?|records|database))\b",
+        r"\b(period|length of time)\b[^.;]{0,30}\b(retain|keep|store|hold)\w*",
     ),
     "access_deletion": (
         r"\b(you|users?|members?|customers?)\b[^.]{0,40}\b(can|may|might|could|are able to|have the (right|ability|option) to)\b[^.]{0,30}\b(access|review|update|correct|amend|edit|change|modify|delete|remove)\w*\b",
@@ -383,7 +388,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(deactivat|clos|delet|cancel)\w* (your|their) (account|profile|registration)\b",
         r"\baccount settings\b", r"\bportab\w*", r"\b(correction|deletion)\b",
         r"\b(delet|remov|eras|correct|updat|access)\w*\b[^.;]{0,30}\b(information|data|records|details|everything|anything)\b[^.;]{0,15}\b(about|on|of) you\b",
-        r"\b(access|correct|amend|edit|delet|remov|eras|rectif|export|download)\w*\b[^.;]{0,40}"
+        r"\b(request access to|correct|amend|edit|delet|remov|eras|rectif|export|download)\w*\b[^.;]{0,40}"
         r"\b(personal (information|data)|(the|your|such|any|all) (personal )?(information|data|details|records))\b",
         r"\b(a )?cop(y|ies) of (your|the|any|all) (personal )?(information|data|records)\b",
         r"\b(ask|instruct|request|tell|direct|want|wish|need|require)\w* us to (delete|remove|erase|correct|update|amend|stop)\b",
@@ -425,7 +430,13 @@ r"\blodge a complaint\b",
         r"\b(disable|refuse|reject|decline|block|delete|turn off)\w*\b[^.]{0,30}\bcookies\b",
         r"\bbrowser settings?\b", r"\bwithdraw\w* (your )?consent\b",
         r"\b(marketing|promotional) (e-?mails?|communications?|messages?|materials?)\b",
-r"\bno longer (wish|want) to receive\b",
+        r"\bno longer (wish|want) to receive\b",
+        r"\b(your|user) choices?\b",
+        r"\byou (may|can|might|are able to|have the (option|choice|ability) to)( \w+)? (choose|elect|decline|refuse|disable|adjust|manage|limit|select|prevent|block|turn)\b",
+        r"\b(decline|refuse|choose not|elect not) to (provide|submit|give|share|supply|receive|participate)\b",
+        r"\b(opt(ed)?[- ]?in(to)?|(you|users?) (consent|agree)s? to|with your (prior |express )?(consent|permission))\b",
+        r"\b(manage|update|change|adjust|set) (your )?(\w+ )?(preferences|settings)\b",
+        r"\b(digital advertising alliance|youradchoices|aboutads|network advertising initiative|ad choices)\b",
     ),
     "legal_rights": (
         r"\b(gdpr|ccpa|cpra|general data protection regulation|california consumer privacy act)\b",
@@ -527,10 +538,13 @@ def _sale_of_data(text: str) -> bool:
     return any(sells_data(text, m.start(), m.end()) for m in _TEXT_PATTERNS["sale"].finditer(text))
 
 
-# A paragraph usually speaks to one or two practices and mentions others in passing
-# ("we protect your data" in a sharing paragraph); practices whose OPP-115 category
-# gathers less than this share of the strongest category's cue count are dropped.
-_MINOR_SHARE = 0.3
+# A paragraph usually speaks to one practice and mentions others in passing ("we
+# protect your data" in a sharing paragraph). Categories are scored by their cue
+# count; the cues of the two broad categories (collection/use, third parties) are
+# everyday policy words, so they count half. The strongest category is kept, others
+# only if they reach this share of its score.
+_MINOR_SHARE = 0.6
+_CATEGORY_WEIGHT: dict[str | None, float] = {FIRST_PARTY: 0.5, THIRD_PARTY: 0.5}
 
 
 def _cue_count(practice: str, text: str) -> int:
@@ -542,9 +556,10 @@ def _cue_count(practice: str, text: str) -> int:
 def tag_text(text: str) -> tuple[str, ...]:
     """Return the practices a clause or paragraph speaks to, in `PRACTICES` order."""
     counts = {name: _cue_count(name, text) for name in PRACTICES}
-    by_category: dict[str | None, int] = {}
+    by_category: dict[str | None, float] = {}
     for name, n in counts.items():
-        by_category[PRACTICES[name].opp115] = by_category.get(PRACTICES[name].opp115, 0) + n
+        category = PRACTICES[name].opp115
+        by_category[category] = by_category.get(category, 0.0) + n * _CATEGORY_WEIGHT.get(category, 1.0)
     top = max(by_category.values())
     if top == 0:
         return ()
