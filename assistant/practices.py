@@ -371,14 +371,15 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "do_not_track": (r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"\bglobal privacy control\b"),
     "retention": (
-        r"\bretain\w*", r"\bretention\b",
+        # "we retain the services of contractors" hires; it keeps no data.
+        r"\bretain\w*(?!\s+(the )?(services|counsel|outside|contractors|agenc|firms?|compan))", r"\bretention\b",
         r"\b(keep|kept|store|stored|maintain\w*)\b[^.]{0,60}\b(as long as|for (a|the) period|until|for \d+|days|months|years|indefinitely)\b",
         r"\bas long as (necessary|needed|required|reasonably)",
         r"\b(delete|destroy|purge|erase|anonymi[sz]e)\w*\b[^.]{0,40}\b(after|within|once)\b",
         r"\b(keep|keeps|kept|store|stored|maintain|maintains|hold|holds)\b[^.;]{0,20}\b(a )?(record|copy|copies|log|logs|archive|backup)s?\b",
         r"\b(backup|archiv)\w*\b[^.;]{0,40}\b(copies|systems?|media|period)\b",
         r"\b(not|never) (be )?(deleted|removed|erased|purged)\b",
-        r"\b(deleted|removed|erased|purged|destroyed)\b[^.;]{0,30}\b(from our (servers?|systems?|records|database))\b",
+        r"\b(delet|remov|eras|purg|destroy)\w*\b[^.;]{0,40}\bfrom (our|its|their) (servers?|systems?|records|databases?|files)\b",
         r"\b(period|length of time)\b[^.;]{0,30}\b(retain|keep|store|hold)\w*",
     ),
     "access_deletion": (

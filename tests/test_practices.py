@@ -74,6 +74,24 @@ def test_tagging(text: str, practice: str) -> None:
     assert practice in tag_text(text)
 
 
+def test_hiring_contractors_is_not_retention() -> None:
+    assert "retention" not in tag_text("We retain the services of outside agencies to print our catalogues.")
+    assert "retention" in tag_text("Once your order ships, we purge the card number from our systems.")
+
+
+@pytest.mark.parametrize(
+    ("text", "practice"),
+    [
+        ("You may decline to provide your phone number, though some features will not work.", "marketing_optout"),
+        ("Visit the preferences page to manage your email settings at any time.", "marketing_optout"),
+        ("You can ask us to delete the records we hold on you.", "access_deletion"),
+        ("We use your photos to train our image recognition models.", "collection"),
+    ],
+)
+def test_tagging_weak_categories(text: str, practice: str) -> None:
+    assert practice in tag_text(text)
+
+
 def test_table_row_is_tagged() -> None:
     assert "biometric" in tag_text("F Biometric data NO NO NO NO")
 
