@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.errors import InputError
 from assistant.types import Policy
 from index.loaders import find_policy_files, load_file, load_string
-from index.store import PolicyStore
+from index.store import PolicyInfo, PolicyStore
 
 MANIFEST = "manifest.json"
 
@@ -96,14 +96,26 @@ def policy_from_text(text: str, company: str, fmt: str = "txt", source: str | No
     return Policy(policy_id=policy_id_for(company), company=company.strip(), text=loaded.text, source=source)
 
 
-def check_company_free(store: PolicyStore, policy: Policy) -> None:
-    """Refuse a second policy under a company name another policy already has."""
-    for info in store.catalog().values():
-        if info.policy_id != policy.policy_id and info.company.casefold() == policy.company.casefold():
+def check_company_free(store: PolicyStore, policy: Policy, owners: dict[str, list[PolicyInfo]] | None = None) -> None:
+    """Refuse a second policy under a company name another policy already has.
+
+    `owners` (from `company_owners`) saves rescanning the catalog for each of thousands of policies.
+    """
+    owners = owners if owners is not None else company_owners(store)
+    for info in owners.get(policy.company.casefold(), []):
+        if info.policy_id != policy.policy_id:
             raise InputError(
                 f"A policy for {info.company!r} is already indexed (id {info.policy_id}); remove it first or use "
                 "another company name."
             )
+
+
+def company_owners(store: PolicyStore) -> dict[str, list[PolicyInfo]]:
+    """Catalog entries by case-folded company name."""
+    owners: dict[str, list[PolicyInfo]] = {}
+    for info in store.catalog().values():
+        owners.setdefault(info.company.casefold(), []).append(info)
+    return owners
 
 
 def ingest_paths(
@@ -136,11 +148,12 @@ def ingest_paths(
 
         policies += [policy_from_url(url, company, store.settings) for url in urls]
     seen: dict[str, str] = {}
+    owners = company_owners(store)
     for policy in policies:
         if policy.policy_id in seen:
             raise InputError(f"Two files give the policy id {policy.policy_id!r}: {seen[policy.policy_id]} and {policy.source}.")
         seen[policy.policy_id] = policy.source or ""
-        check_company_free(store, policy)
+        check_company_free(store, policy, owners)
     add_policies(store, policies, report, progress, on_policy)
     return report
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
+from assistant.errors import InputError
 from assistant.settings import Settings
 from index.embeddings import MiniLMEmbeddings
 from index.ingest import ingest_paths
@@ -151,3 +152,20 @@ def test_remove_command_deletes_every_row(tmp_path: Path, corpus: Path) -> None:
     assert missing.exit_code == 1
     assert "No policy for 'Globex'" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_a_taken_company_name_is_refused_before_anything_is_written(
+    settings: Settings, corpus: Path, tmp_path: Path
+) -> None:
+    store = PolicyStore(settings, MiniLMEmbeddings())
+    ingest_paths(store, [corpus])
+    counts = store.count()
+    other = tmp_path / "more"
+    other.mkdir()
+    (other / "fresh.txt").write_text("Fresh Co never shares your data with anyone.\n")
+    (other / "acme2.txt").write_text("Acme's second policy says it keeps logs for a year.\n")
+    (other / "manifest.json").write_text('{"acme2.txt": {"company": "ACME"}}')
+    with pytest.raises(InputError, match="already indexed"):
+        ingest_paths(store, [other])
+    assert store.count() == counts
+    assert "fresh" not in store.catalog()
