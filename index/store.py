@@ -41,6 +41,8 @@ FORMAT_FILE = "policy-assistant-store.json"
 _ADD_BATCH = 1000
 # Sentences embedded in one call when ingesting many policies (~1 MB of text; bounded memory).
 _EMBED_GROUP = 4096
+# Policies whose chunks and sentence vectors stay in memory (~150 kB each) for follow-up questions.
+_CACHED_POLICIES = 512
 
 
 def index_name(model: str, chunk_chars: int) -> str:
@@ -455,6 +457,8 @@ class PolicyStore:
                 for c in chunks
             ]
             self._vectors[key] = PolicyVectors(policy, chunks, [int(m["chunk"]) for m in metas], sentences, matrix)
+            while len(self._vectors) > _CACHED_POLICIES:  # bounded: a server may see thousands of policies
+                del self._vectors[next(iter(self._vectors))]
         return self._vectors[key]
 
 
