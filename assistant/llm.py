@@ -41,14 +41,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'policy-assistant[llm]'"
-VERDICT_WORDS = {"yes": "yes", "no": "no", "partial": "partly (with exceptions or conditions)", "not_stated": "not stated"}
+VERDICT_WORDS = {
+    "yes": "yes",
+    "no": "no",
+    "partial": "partly (with exceptions or conditions)",
+    "not_stated": "not stated",
+}
 
-# A quote in double quotes (straight or curly), optionally followed by clause ids.
-_QUOTE = re.compile(r"[\"“”]([^\"“”\n]{3,}?)[\"“”](\s*(?:\[\s*C\d+(?:\s*,\s*C?\d+)*\s*\])*)")
+# A quote in curly or straight double quotes (the other kind may nest inside), then clause ids.
+_QUOTE = re.compile(r'(?:“([^“”\n]{3,}?)”|"([^"\n]{3,}?)")(\s*(?:\[\s*C\d+(?:\s*,\s*C?\d+)*\s*\])*)')
 _IDS = re.compile(r"\[\s*(C\d+(?:\s*,\s*C?\d+)*)\s*\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”)]*\s+|\n+")
 # Words that deny without a "not" the verdict engine looks for ("sells nothing", "no one").
 _DENIAL_WORDS = re.compile(r"\b(nothing|nobody|no one|no personal|none of)\b", re.I)
+_VERBS = {
+    "sale": r"\b(sells?|sold|selling|sale of (your|personal))\b",
+    "sharing": r"\b(shares?|shared|sharing|disclos\w*)\b",
+    "collection": r"\b(collects?|collected|collecting|gathers?)\b",
+    "cookies": r"\bcookies?\b",
+    "advertising": r"\b(advertis\w*|targeted ads?)\b",
+    "location": r"\blocation\b",
+    "biometric": r"\bbiometric\w*\b",
+}
+_NEGATIONS = re.compile(r"\b(not|never|no|nothing|nobody|none|neither|nor|cannot)\b|n't\b", re.I)
 _NOT_STATED = re.compile(r"\b(state|say|mention|address|specify|disclose|cover)s?\b", re.I)
 _CURLY = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
 
@@ -183,11 +198,9 @@ class Writer:
 
     def rewrite_followup(self, question: str, history: list[str]) -> str | None:
         """A standalone version of a follow-up question, or None if the model fails."""
-        prompt = prompts.render(
-            "followup", question=question, history="\n".join(f"- {turn}" for turn in history[-6:])
-        )
+        prompt = prompts.render("followup", question=question, history="\n".join(f"- {turn}" for turn in history[-6:]))
         try:
-            text = "".join(self._deltas(prompt)).strip()
+            text = "".join(self._deltas(prompt, stream=False)).strip()
         except Fallback as fallback:
             log.warning("follow-up rewriting failed, using the offline resolver: %s", fallback)
             return None
@@ -196,7 +209,7 @@ class Writer:
 
     # -- the backend call, bounded by the timeout ------------------------------------------------
 
-    def _deltas(self, prompt: str) -> Iterator[str]:
+    def _deltas(self, prompt: str, stream: bool = True) -> Iterator[str]:
         """Text deltas of the model's reply; raises `Fallback` on failure or past the deadline.
 
         The model runs in a daemon thread so that no backend (a stalled socket, a slow
@@ -208,7 +221,8 @@ class Writer:
 
         def run() -> None:
             try:
-                for chunk in self.model.stream([HumanMessage(prompt)]):
+                messages = [HumanMessage(prompt)]
+                for chunk in self.model.stream(messages) if stream else [self.model.invoke(messages)]:
                     items.put(("delta", chunk.content if isinstance(chunk.content, str) else ""))
                 items.put(("end", None))
             except Exception as err:  # any backend failure means: fall back
@@ -220,15 +234,11 @@ class Writer:
             try:
                 kind, value = items.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise Fallback(
-                    f"The language model did not answer within {self.timeout:g} s", "timeout"
-                ) from None
+                raise Fallback(f"The language model did not answer within {self.timeout:g} s", "timeout") from None
             if kind == "end":
                 return
             if kind == "error":
-                raise Fallback(
-                    "The language model failed", f"{type(value).__name__}: {str(value)[:200]}"
-                ) from value
+                raise Fallback("The language model failed", f"{type(value).__name__}: {str(value)[:200]}") from value
             yield value
 
 
@@ -246,7 +256,7 @@ def _number_clauses(answer: Answer) -> list[_Clause]:
 def _prompt(answer: Answer, clauses: list[_Clause]) -> str:
     verdicts = "\n".join(f"{p.company}: {VERDICT_WORDS[p.verdict]}" for p in answer.per_company)
     data = "\n".join(
-        f'[{c.cid}] {c.part.company}{", section " + repr(c.citation.section) if c.citation.section else ""}:'
+        f"[{c.cid}] {c.part.company}{', section ' + repr(c.citation.section) if c.citation.section else ''}:"
         f'\n"""{_neutralise(c.citation.quote)}"""'
         for c in clauses
     )
@@ -319,12 +329,14 @@ def _number(draft: _Draft, citation: Citation) -> int:
 def _check_sentence(sentence: str, answer: Answer, draft: _Draft, policy_text: Callable[[str], str]) -> str:
     """The sentence as the user may see it: verified quotes, known ids; raises on contradiction."""
     sentence_ids = [cid for cid in _ids(sentence) if cid in draft.clauses]
+    quotes: list[str] = []  # verified quotes, kept out of the tidy-up so they stay exact
 
     def quote(match: re.Match[str]) -> str:
-        cited = [cid for cid in _ids(match.group(2)) if cid in draft.clauses] or sentence_ids
+        words = match.group(1) or match.group(2)
+        cited = [cid for cid in _ids(match.group(3)) if cid in draft.clauses] or sentence_ids
         for cid in cited:
             clause = draft.clauses[cid]
-            span = find_span(match.group(1), clause.citation.quote)
+            span = find_span(words, clause.citation.quote)
             if span is None:
                 continue
             text = policy_text(clause.citation.policy_id)
@@ -332,29 +344,29 @@ def _check_sentence(sentence: str, answer: Answer, draft: _Draft, policy_text: C
             verified = make_citation(
                 text, clause.part.company, clause.citation.policy_id, clause.citation.section, start, end
             )
-            return f"“{verified.quote}” [{_number(draft, verified)}]"
+            quotes.append(f"“{verified.quote}” [{_number(draft, verified)}]")
+            return f"\x00{len(quotes) - 1}\x00"
         draft.removed_quotes += 1
-        log.warning("removed a quote that is not in the cited clause %s: %r", cited, match.group(1)[:80])
+        log.warning("removed a quote that is not in the cited clause %s: %r", cited, words[:80])
         return "[quote removed: not found in the policy]"
 
     def reference(match: re.Match[str]) -> str:
         numbers = [
-            str(_number(draft, draft.clauses[cid].citation))
-            for cid in _ids(match.group(0))
-            if cid in draft.clauses
+            str(_number(draft, draft.clauses[cid].citation)) for cid in _ids(match.group(0)) if cid in draft.clauses
         ]
         return f"[{', '.join(numbers)}]" if numbers else ""
 
     checked = _QUOTE.sub(quote, sentence)
     # Bare ids (not after a quote); verified quotes already carry plain numbers.
     checked = _IDS.sub(reference, checked)
-    _check_polarity(checked, answer, draft)
-    return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", checked))
+    checked = re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", checked))
+    _check_polarity(re.sub(r"\x00\d+\x00|\[[^\]]*\]", " ", checked), answer, draft)
+    return re.sub(r"\x00(\d+)\x00", lambda m: quotes[int(m.group(1))], checked)
 
 
 def _check_polarity(sentence: str, answer: Answer, draft: _Draft) -> None:
     """Raise `Fallback` when the sentence states the opposite of a company's verdict."""
-    prose = re.sub(r"“[^”]*”|\[[^\]]*\]", " ", sentence)  # the model's own words, not the quotes
+    prose = sentence  # the model's own words: verified quotes and citation marks are taken out
     named = [p for p in answer.per_company if _names(prose, p)]
     if named:
         draft.last_company = named[-1]
@@ -364,9 +376,7 @@ def _check_polarity(sentence: str, answer: Answer, draft: _Draft) -> None:
         named = [draft.last_company]
     if not named:
         return
-    said = clause_verdict(answer.practice, prose)
-    if said == "yes" and _DENIAL_WORDS.search(prose):
-        said = "no"
+    said = _polarity(answer.practice, prose)
     if said not in ("yes", "no"):
         return
     for part in named:
@@ -377,6 +387,23 @@ def _check_polarity(sentence: str, answer: Answer, draft: _Draft) -> None:
                 f"The language model's answer contradicted the policy's clauses for {part.company}",
                 f"prose says {said!r}, verdict is {part.verdict!r}: {prose.strip()[:160]!r}",
             )
+
+
+def _polarity(practice: str | None, prose: str) -> str | None:
+    """What a sentence of prose says about the practice: the verdict engine, then a plain check.
+
+    The engine reads policy language; model prose also says things like "sells nothing",
+    which the plain check (the practice's verb, and a denial word before it) catches.
+    """
+    said = clause_verdict(practice, prose)
+    if said is None and practice in _VERBS:
+        verb = re.search(_VERBS[practice], prose, re.I)
+        if verb:
+            denied = _NEGATIONS.search(prose[: verb.start()]) or _DENIAL_WORDS.search(prose[verb.end() :])
+            said = "no" if denied else "yes"
+    elif said == "yes" and _DENIAL_WORDS.search(prose):
+        said = "no"
+    return said
 
 
 def _names(text: str, part: CompanyAnswer) -> bool:
