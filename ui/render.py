@@ -264,7 +264,7 @@ def viewer_html(policy: Policy, start: int, end: int, section: str = "") -> str:
     text = policy.text
     meta = [f"effective {esc(policy.effective)}"] if policy.effective else []
     meta.append(f"characters {start:,}–{end:,} of {len(text):,}")
-    where = f' · <span class="cite-section">{esc(section)}</span>' if section else ""
+    where = f'<span class="cite-section">{esc(section)}</span>' if section else ""
     return (
         f'<div class="viewer"><div class="viewer-head"><strong>{esc(policy.company)}</strong>{where}'
         f'<span class="viewer-meta">{" · ".join(meta)}</span></div>'
