@@ -61,6 +61,9 @@ class Settings(BaseSettings):
 
     store: Path = Field(default_factory=default_store, description="Folder of the on-disk index (embedded Chroma).")
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of `store`.")
+    catalog_ttl: float = Field(
+        5.0, ge=0, description="With a Chroma server: seconds before the list of policies is re-read (others may write)."
+    )
     bundled: bool = Field(True, description="Fill an empty index with the five bundled policies on first use.")
     embedding_model: str = Field(
         "all-MiniLM-L6-v2", description="Sentence-transformers model: the bundled name or a local folder."

@@ -158,6 +158,7 @@ class PolicyStore:
         self.name = index_name(embedder.name, settings.chunk_chars)
         self._vectors: dict[tuple[str, str], PolicyVectors] = {}
         self._catalog: dict[str, PolicyInfo] | None = None
+        self._catalog_read = 0.0
 
     # -- collections -----------------------------------------------------------------------
 
@@ -189,8 +190,12 @@ class PolicyStore:
     # -- catalog ---------------------------------------------------------------------------
 
     def catalog(self) -> dict[str, PolicyInfo]:
-        """Every complete policy, by id (cached; refreshed after writes)."""
-        if self._catalog is None:
+        """Every complete policy, by id (cached; refreshed after writes, and every `catalog_ttl` s on a server)."""
+        import time
+
+        stale = self.settings.chroma_url and time.monotonic() - self._catalog_read > self.settings.catalog_ttl
+        if self._catalog is None or stale:
+            self._catalog_read = time.monotonic()
             got = self.policies.get(include=["metadatas"])
             self._catalog = {
                 pid: PolicyInfo(

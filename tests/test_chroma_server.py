@@ -63,7 +63,7 @@ def test_ingest_and_ask_through_the_server(chroma_url: str, tmp_path: Path) -> N
     from index.ingest import ingest_paths
 
     # The store folder is never used in server mode: nothing may be written there.
-    settings = Settings(chroma_url=chroma_url, store=tmp_path / "unused", bundled=False)
+    settings = Settings(chroma_url=chroma_url, store=tmp_path / "unused", bundled=False, catalog_ttl=2)
     writer = build_assistant(settings)
     report = ingest_paths(writer.store, [FIXTURES / "acme.txt", FIXTURES / "globex.md", FIXTURES / "initech.html"])
     assert sorted(report.added) == ["acme", "globex", "initech"]
@@ -84,11 +84,11 @@ def test_ingest_and_ask_through_the_server(chroma_url: str, tmp_path: Path) -> N
     bm25_only = reader.retriever.search("encryption in transit", vector, "initech", [], 1, mode="bm25")
     assert "encryption in transit" in bm25_only[0].chunk.text
 
-    # Writes by one process reach the others after a refresh: unchanged re-ingest, then remove.
+    # Writes by one process reach the others once their catalog is `catalog_ttl` old.
     again = ingest_paths(reader.store, [FIXTURES / "acme.txt"])
     assert again.unchanged == ["acme"]
     writer.store.remove_policy("globex")
-    reader.store.refresh()
+    time.sleep(settings.catalog_ttl + 0.1)
     assert sorted(reader.store.catalog()) == ["acme", "initech"]
     counts = reader.store.count()
     assert counts["policies"] == 2
