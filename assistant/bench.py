@@ -107,14 +107,18 @@ def _folder_mib(folder: Path) -> float:
 
 
 def load_corpus(folder: Path) -> list[Policy]:
-    """The policies of a folder (each file one policy), read as `ingest` would read them."""
+    """The policies of a folder (each file one policy, READMEs skipped), read as `ingest` would read them."""
     from index.ingest import collect_files, policy_from_file
 
     if not folder.is_dir():
         raise InputError(
             f"{folder}: no such corpus folder; pass --corpus (the OPP-115 policies, ../shared/corpus/opp115)."
         )
-    return [policy_from_file(path, entry, None, 10_000_000)[0] for path, entry in collect_files([folder])]
+    return [
+        policy_from_file(path, entry, None, 10_000_000)[0]
+        for path, entry in collect_files([folder])
+        if not path.name.upper().startswith("README")
+    ]
 
 
 def generate_policies(sources: list[Policy], n: int, seed: int) -> list[Policy]:
@@ -234,10 +238,10 @@ def run_scale(scale: int, corpus: Path, workdir: Path, queries: int, seed: int) 
             np.savez(cache_file, texts=np.array(texts, dtype=object), vectors=raw)
         result.raw_model_sentences_per_s = len(texts) / result.raw_model_s
         result.ingest_vs_raw = result.ingest_sentences_per_s / result.raw_model_sentences_per_s
-    if scale == 95 and corpus.is_dir():
+    if scale <= 100:
         fresh = PolicyStore(settings, model, tagger=tag_text)  # a new process's view: nothing cached
         start = time.perf_counter()
-        report = ingest_paths(fresh, [corpus])
+        report = ingest_paths(fresh, [Path(p.source) for p in policies if p.source])
         result.reingest_unchanged_s = time.perf_counter() - start
         if report.added or report.replaced:
             raise RuntimeError(f"re-ingest of an unchanged corpus wrote {report.summary()}")
