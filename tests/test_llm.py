@@ -264,8 +264,7 @@ def test_injection_in_policy_text_changes_no_verdict_and_no_answer(fixture_store
     # The planted instruction reaches the model only as quoted data, after the rules.
     good = _assistant(fixture_store, server, "good").ask(question)
     prompt = server.requests[-1]["messages"][-1]["content"]
-    if "IGNORE PREVIOUS" in prompt:
-        assert prompt.index("IGNORE PREVIOUS") > prompt.index("Clauses (quoted data")
+    assert prompt.index("IGNORE PREVIOUS") > prompt.index("Clauses (quoted data")
     assert [(p.company, p.verdict) for p in good.per_company] == [(p.company, p.verdict) for p in expected.per_company]
     # A model that obeys the planted instruction is caught; the user gets the extractive answer.
     obeyed = _assistant(fixture_store, server, "injection").ask(SELL.format("Hostile Corp"))
