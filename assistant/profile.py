@@ -274,7 +274,9 @@ _RIGHTS = re.compile(
 )
 _AGENT = re.compile(r"\b(?:you|your|individuals?|users?|residents?|consumers?|visitors?|customers?|anyone)\b", _I)
 # A list item or heading ("- Right to erasure: ...", "Opt out of communications:") names an action on its own.
-_ITEM = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])?\s*[A-Z][^.:]{0,60}:")
+_ITEM = re.compile(
+    r"^\s*(?:[-•*]|\d{1,2}[.)])?\s*[A-Z][^.:]{0,60}:|^\s*(?:To|Please|Click|Visit|Email|E-mail|Contact|Write|Call|Use)\b"
+)
 # Something the user can use right away: an address to write to, a link, a setting.
 _MEANS = re.compile(
     r"@|\bhere\b|\bclick|\bhttps?://|\bwww\.|\bsettings?\b|\bform\b|\bcall\b|\bwrit(?:e|ing) to\b|\bunsubscribe\b", _I

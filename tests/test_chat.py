@@ -1,0 +1,98 @@
+"""Follow-ups: the offline resolver and a real conversation on the bundled policies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.chat import Conversation, resolve
+from assistant.cli import main
+
+CHAIN = ["Does Zopim use cookies?", "what about InsideSales?", "and do they sell it?", "compare them"]
+
+
+def _resolve_all(assistant, turns: list[str]):
+    return [resolve(turn, turns[:i], assistant.resolver) for i, turn in enumerate(turns)]
+
+
+def test_follow_up_chain_keeps_practice_then_company(bundled_assistant) -> None:
+    first, about, sell, both = _resolve_all(bundled_assistant, CHAIN)
+    assert (first.policy_ids, first.practices[0]) == (["zopim"], "cookies")
+    assert (about.policy_ids, about.practices[0], about.inherited) == (["insidesales"], "cookies", ["practice"])
+    # "what about X?" asks the earlier question again, word for word.
+    assert about.search_text == first.search_text
+    assert (sell.policy_ids, sell.practices[0], sell.inherited) == (["insidesales"], "sale", ["companies"])
+    assert both.compare
+    assert both.policy_ids == ["zopim", "insidesales"]
+    assert both.practices[0] == "sale"
+
+
+def test_company_names_do_not_hide_the_practice(bundled_assistant) -> None:
+    question = "Where do Zopim, InsideSales and ZoomSupport keep my data?"
+    resolved = resolve(question, [], bundled_assistant.resolver)
+    assert resolved.policy_ids == ["zopim", "insidesales", "zoomsupport"]
+    assert resolved.practices[0] == "international_transfer"
+    assert "Zopim" not in resolved.search_text
+
+
+def test_corpus_wide_question_is_not_pinned_to_the_last_company(bundled_assistant) -> None:
+    turns = ["Does Zopim use cookies?", "Which companies share data with advertisers?", "and do they sell it?"]
+    _, wide, sell = _resolve_all(bundled_assistant, turns)
+    assert wide.everyone
+    assert wide.policy_ids == []
+    assert sell.everyone
+    assert sell.practices[0] == "sale"
+
+
+def test_unknown_company_is_not_answered_from_history(bundled_assistant) -> None:
+    resolved = resolve("and Zendesk?", ["Does Zopim sell my data?"], bundled_assistant.resolver)
+    assert resolved.policy_ids == []
+    assert resolved.unknown == ["Zendesk"]
+
+
+def test_conversation_answers_follow_ups_like_direct_questions(bundled_assistant) -> None:
+    chat = Conversation(bundled_assistant)
+    answers = [chat.ask(turn) for turn in CHAIN]
+    assert chat.history == CHAIN
+    about, sell, both = answers[1:]
+    assert about.companies == ["InsideSales"]
+    assert about.practice == "cookies"
+    assert about.verdict == bundled_assistant.ask("Does InsideSales use cookies?").verdict
+    assert sell.companies == ["InsideSales"]
+    assert sell.practice == "sale"
+    assert both.companies == ["Zopim", "InsideSales"]
+    assert [p.policy_id for p in both.per_company] == ["zopim", "insidesales"]
+    # In the comparison each company keeps the verdict it got asked alone in this conversation.
+    alone = {"insidesales": sell.verdict, "zopim": Conversation(bundled_assistant).ask("Does Zopim sell it?").verdict}
+    assert {p.policy_id: p.verdict for p in both.per_company} == alone
+    chat.reset()
+    assert chat.history == []
+
+
+@pytest.mark.parametrize(
+    ("turns", "company", "verdict"),
+    [
+        (["Does ZoomSupport sell my personal info?", "so who do they actually share it with?"], "ZoomSupport", "yes"),
+        (["who do I contact with privacy questions at ZoomSupport?", "and at INSZoom?"], "INSZoom", "yes"),
+    ],
+)
+def test_seed_dev_follow_ups(bundled_assistant, turns: list[str], company: str, verdict: str) -> None:
+    answer = bundled_assistant.ask(turns[-1], history=turns[:-1])
+    assert answer.companies == [company]
+    assert answer.verdict == verdict
+    assert answer.citations
+    assert "(Follow-up:" in answer.answer
+
+
+def test_cli_chat_reads_piped_lines(bundled_assistant) -> None:
+    runner = CliRunner()
+    store = str(bundled_assistant.settings.store)
+    result = runner.invoke(main, ["--store", store, "chat", "--json"], input="\n".join(CHAIN[:3]) + "\n/reset\nand do they sell it?\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [line["companies"] for line in lines[:3]] == [["Zopim"], ["InsideSales"], ["InsideSales"]]
+    assert lines[1]["practice"] == "cookies"
+    assert lines[2]["practice"] == "sale"
+    assert len(lines[3]["companies"]) == 5  # after /reset, "they" has no one to refer to: every company
