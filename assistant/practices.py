@@ -372,7 +372,9 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
     "do_not_track": (r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"\bglobal privacy control\b"),
     "retention": (
         # "we retain the services of contractors" hires; it keeps no data.
-        r"\bretain\w*(?!\s+(the )?(services|counsel|outside|contractors|agenc|firms?|compan))", r"\bretention\b",
+        r"\bretain\w*(?!\s+(the )?(services|counsel|outside|contractors|agenc|firms?|compan))", 
+        # "the collection, use and retention of data" lists topics; it states no period.
+        r"(?<!, )(?<!and )(?<!or )\bretention\b",
         r"\b(keep|kept|store|stored|maintain\w*)\b[^.]{0,60}\b(as long as|for (a|the) period|until|for \d+|days|months|years|indefinitely)\b",
         r"\bas long as (necessary|needed|required|reasonably)",
         r"\b(delete|destroy|purge|erase|anonymi[sz]e)\w*\b[^.]{0,40}\b(after|within|once)\b",
@@ -510,11 +512,14 @@ _SOLD_DATA = re.compile(
     r"identifiers?|anything about you|it|them)\b",
     re.IGNORECASE,
 )
-_SALE_OBJECT_AFTER = re.compile(r"^[^.;:!?]{0,70}?" + _SOLD_DATA.pattern, re.IGNORECASE)
+_SALE_OBJECT_AFTER = re.compile(r"^[^.;:!?\n]{0,70}?" + _SOLD_DATA.pattern, re.IGNORECASE)
+_NOUN_OBJECT_AFTER = re.compile(r"^[^,.;:!?\n]{0,70}?" + _SOLD_DATA.pattern, re.IGNORECASE)
+# "the right to opt out of sale" names a right; it states no practice.
+_SALE_RIGHT = re.compile(r"\b(opt[- ]?out of|right to)\s+(the\s+)?$", re.IGNORECASE)
 _PASSIVE_SALE = re.compile(r"^(sold|rented|leased|traded|swapped|sale|for sale)$", re.IGNORECASE)
 _DATA_BEFORE = re.compile(
     r"\b(information|info|data|pii|lists?|addresses|e-?mails?|names?|details|records|profiles?|identifiers?|it|they)\b"
-    r"[^.;:!?]{0,60}$",
+    r"[^.;:!?\n]{0,60}$",
     re.IGNORECASE,
 )
 _SALE_QUALIFIED = re.compile(r"\b(considered|deemed|treated as|constitutes?|qualif\w* as)\b", re.IGNORECASE)
@@ -527,7 +532,10 @@ def sells_data(text: str, start: int, end: int) -> bool:
     word = text[start:end].lower()
     if word.startswith(("sale of", "do not sell")) or _SALE_QUALIFIED.match(word) or _SALE_QUALIFIED.search(text, max(0, start - 30), start):
         return True
-    if _SALE_OBJECT_AFTER.match(text[end : end + 90]):
+    if _SALE_RIGHT.search(text, max(0, start - 30), start):
+        return False
+    after = _NOUN_OBJECT_AFTER if word == "sale" else _SALE_OBJECT_AFTER
+    if after.match(text[end : end + 90]):
         return True
     return bool(
         (_PASSIVE_SALE.match(word) or re.match(r"\s+(to|with)\b", text[end : end + 6]))

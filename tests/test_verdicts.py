@@ -59,6 +59,8 @@ from assistant.verdicts import clause_verdict, decide
         ("sale", "Our tools help shop owners reach new buyers and sell more.", None),
         ("sale", "Your contact details are never sold to anyone.", "no"),
         ("sale", "We do not rent or sell it to marketers.", "no"),
+        ("sale", "You may opt out of sale, although we never sell or lease personal information.", "no"),
+        ("sale", "Our catalogue lists items on sale. Product details are updated weekly.", None),
         # Collection covers use: denying a use of data is a denial.
         ("collection", "We do not use your recordings or messages to train our machine learning models.", "no"),
         ("collection", "We use your uploads to train and improve our AI models.", "yes"),
@@ -108,6 +110,7 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("retention", "Our offices are in Berlin."),
         ("biometric", "We collect your email address."),
         ("do_not_track", "You can contact us at privacy@example.com."),
+        ("retention", "We follow the framework's principles on the collection, use, and retention of personal data."),
     ],
 )
 def test_unrelated_clause_is_none(practice: str, text: str) -> None:
