@@ -73,8 +73,9 @@ def evaluate_opp115(path: Path = DEFAULT_PATH) -> dict:
             "n_does": sharing["Does"][1],
             "n_does_not": sharing["Does Not"][1],
             "balanced_accuracy": (recalls["Does"] + recalls["Does Not"]) / 2,
-            # "Does Not" paragraphs judged "partial" are mostly denials with an exception
-            # ("except as described below"), which our convention answers as partial.
+            # "Does Not" paragraphs judged "partial" are mostly denials whose exception
+            # names a case ("other than with service providers"), which our convention
+            # answers as partial; exceptions that only point elsewhere give "no".
             "verdicts": outcomes,
         },
     }

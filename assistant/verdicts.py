@@ -9,11 +9,16 @@ Conventions:
 * Action practices (sale, sharing, advertising, cookies, collection, biometric,
   location, payment): "yes" means the company does it (hedges such as "we may
   share" count as yes), "no" means the clause says it does not, "partial" means a
-  denial carrying an exception or a qualification ("we do not share your data with
-  third parties except as described below" is *partial*: the policy goes on to list
-  cases where it does share; "we do not sell in the conventional sense ... may be
-  considered a sale" is partial). A denial gated only on your consent ("we will not
+  denial carrying an exception that names a case ("except to our payment
+  processor", "unless required by law") or a qualification ("we do not sell in the
+  conventional sense ... may be considered a sale"). A clause reports its own stance:
+  a denial whose exception only points elsewhere ("except as described below / in
+  Section 4 / in this policy") is "no", and `decide` turns it into "partial" when a
+  lower-ranked clause affirms. A denial gated only on your consent ("we will not
   share it without your permission") stays "no": by default it does not happen.
+  "We share it only in the following cases:" or "only with our processor" is "yes".
+* Selling needs data as its object ("sell your information", "it is never sold"):
+  "help merchants sell more" and "the right to opt out of sale" are not sales.
 * Descriptive practices (retention, children, contact, security,
   international_transfer, policy_changes, access_deletion, marketing_optout,
   do_not_track, legal_rights): "yes" means the policy states the practice, right or
