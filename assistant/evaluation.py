@@ -223,7 +223,9 @@ def evaluate_policyqa(
     eval_settings = settings.model_copy(update={"store": settings.store.parent / (settings.store.name + "-policyqa"), "bundled": False, "chroma_url": None})
     assistant = build_assistant(eval_settings)
     ingest_paths(assistant.store, [folder / "policies"], progress=True)
-    questions = read_jsonl(folder / "questions.jsonl")[:limit]
+    questions = read_jsonl(folder / "questions.jsonl")
+    if limit and limit < len(questions):  # an even sample across all policies, the same every run
+        questions = [questions[i * len(questions) // limit] for i in range(limit)]
     for q in questions:
         q["pid"] = policy_id_for(q["policy_id"])
     texts = {q["policy_id"]: assistant.store.policy(q["pid"]).text for q in questions}

@@ -115,81 +115,90 @@ class HybridRetriever:
         if mode in ("dense", "bm25"):
             ranking = dense if mode == "dense" else lexical
             return [self._whole(vectors, policy_id, index, score) for index, score in ranking[:k]]
+        sentence_scores = self.sentence_scores(vectors, query_vector, sentence_bm25, practices)
+        best_sentence: dict[int, int] = {}  # chunk index -> its best sentence
+        for i, ci in enumerate(vectors.sentence_chunk):
+            if ci not in best_sentence or sentence_scores[i] > sentence_scores[best_sentence[ci]]:
+                best_sentence[ci] = i
+        by_sentence = sorted(best_sentence, key=lambda ci: -sentence_scores[best_sentence[ci]])[:n]
+        rankings = [(s.dense_weight, [i for i, _ in dense]), (s.bm25_weight, [i for i, _ in lexical])]
+        if mode == "clauses":
+            rankings.append((s.sentence_rank_weight, by_sentence))
         fused: dict[int, float] = {}
-        for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, lexical)):
-            for rank, (index, _) in enumerate(ranking):
+        for weight, ranking in rankings:
+            for rank, index in enumerate(ranking):
                 fused[index] = fused.get(index, 0.0) + weight / (s.rrf_k + rank + 1)
-        if not fused:
-            return []
-        best = max(fused.values())
+        ranked = sorted(fused.items(), key=lambda item: -item[1])
         if mode == "hybrid":
-            ranked = sorted(fused.items(), key=lambda item: -item[1])[:k]
-            return [self._whole(vectors, policy_id, index, score) for index, score in ranked]
+            return [self._whole(vectors, policy_id, index, score) for index, score in ranked[:k]]
+        ranked = ranked[: s.clause_chunks]
         chunk_by_index = {c.index: c for c in vectors.chunks}
-
-        # Clause selection: score every sentence of the candidate chunks.
-        candidates = [i for i, ci in enumerate(vectors.sentence_chunk) if ci in fused]
-        if not candidates:
-            return []
-        sims = vectors.sentence_vectors[candidates] @ query_vector
-        lex = sentence_bm25[candidates]
-        lex = lex / lex.max() if lex.max() > 0 else lex
-        wanted = set(practices)
-        scored: list[tuple[float, int]] = []
-        for j, i in enumerate(candidates):
-            chunk = chunk_by_index[vectors.sentence_chunk[i]]
-            score = (
-                s.sentence_weight * float(sims[j])
-                + fused[chunk.index] / best
-                + s.bm25_sentence_weight * float(lex[j])
-                + (s.practice_weight if wanted & set(chunk.practices) else 0.0)
-            )
-            scored.append((score, i))
-        scored.sort(reverse=True)
-
-        passages: list[Passage] = []
-        taken: set[int] = set()
-        for score, i in scored:
-            if i in taken:
-                continue
-            span = self._grow(vectors, i, taken)
-            taken.update(span)
-            chunk = chunk_by_index[vectors.sentence_chunk[i]]
+        # Clause selection: in each fused chunk, windows around its best sentences; a window's score is
+        # its chunk's fused score (normalised) plus its seed sentence's own score.
+        top = ranked[0][1] if ranked else 1.0
+        windows: list[tuple[float, list[int]]] = []
+        for index, score in ranked:
+            members = [i for i, ci in enumerate(vectors.sentence_chunk) if ci == index]
+            used: set[int] = set()
+            for _ in range(s.windows_per_chunk):
+                free = [i for i in members if i not in used]
+                if not free:
+                    break
+                seed = max(free, key=lambda i: sentence_scores[i])
+                span = self._window(vectors, seed, sentence_scores, used)
+                used.update(span)
+                windows.append((score / top + s.window_weight * float(sentence_scores[seed]), span))
+        windows.sort(key=lambda w: -w[0])
+        passages = []
+        for score, span in windows[:k]:
             first, last = vectors.sentences[span[0]], vectors.sentences[span[-1]]
-            passages.append(Passage(policy_id, chunk, first.start, last.end, round(score, 4)))
-            if len(passages) == k:
-                break
+            chunk = chunk_by_index[vectors.sentence_chunk[span[0]]]
+            passages.append(Passage(policy_id, chunk, first.start, last.end, round(score, 5)))
         return passages
+
+    def sentence_scores(
+        self, vectors: PolicyVectors, query_vector: np.ndarray, bm25: np.ndarray, practices: list[str]
+    ) -> np.ndarray:
+        """Each sentence's own relevance: its embedding's similarity, its BM25, and whether it speaks to the practice."""
+        import numpy as np
+
+        s = self.settings
+        lexical = bm25 / bm25.max() if len(bm25) and bm25.max() > 0 else bm25
+        scores = s.sentence_weight * (vectors.sentence_vectors @ query_vector) + s.bm25_sentence_weight * lexical
+        if practices and s.practice_weight > 0 and len(scores):
+            from assistant.verdicts import clause_verdict
+
+            text = vectors.policy.text
+            for i in np.argsort(-scores)[: s.practice_pool]:
+                sentence = vectors.sentences[i]
+                if clause_verdict(practices[0], text[sentence.start : sentence.end]) is not None:
+                    scores[i] += s.practice_weight
+        return scores
+
+    def _window(self, vectors: PolicyVectors, seed: int, scores: np.ndarray, used: set[int]) -> list[int]:
+        """The seed sentence grown by its better neighbour within its chunk, up to `max_citation_chars`."""
+        span = [seed]
+        chunk = vectors.sentence_chunk[seed]
+        limit = self.settings.max_citation_chars
+        while True:
+            options = [
+                j
+                for j in (span[0] - 1, span[-1] + 1)
+                if 0 <= j < len(vectors.sentences)
+                and j not in used
+                and vectors.sentence_chunk[j] == chunk
+                and max(vectors.sentences[span[-1]].end, vectors.sentences[j].end)
+                - min(vectors.sentences[span[0]].start, vectors.sentences[j].start)
+                <= limit
+            ]
+            if not options:
+                return span
+            span = sorted([*span, max(options, key=lambda j: scores[j])])
 
     @staticmethod
     def _whole(vectors: PolicyVectors, policy_id: str, index: int, score: float) -> Passage:
         chunk = next(c for c in vectors.chunks if c.index == index)
         return Passage(policy_id, chunk, chunk.start, chunk.end, round(score, 4))
-
-    def _grow(self, vectors: PolicyVectors, i: int, taken: set[int]) -> list[int]:
-        """Sentence i, joined by the next (or previous) sentence of its chunk while it is too short to stand alone."""
-        span = [i]
-        limit = self.settings.max_citation_chars
-        min_chars = self.settings.min_citation_chars
-
-        def length(idx: list[int]) -> int:
-            return vectors.sentences[idx[-1]].end - vectors.sentences[idx[0]].start
-
-        while length(span) < min_chars:
-            grew = False
-            for j in (span[-1] + 1, span[0] - 1):
-                if (
-                    0 <= j < len(vectors.sentences)
-                    and j not in taken
-                    and vectors.sentence_chunk[j] == vectors.sentence_chunk[i]
-                    and length(sorted([*span, j])) <= limit
-                ):
-                    span = sorted([*span, j])
-                    grew = True
-                    break
-            if not grew:
-                break
-        return span
 
 
 def sentence_text(text: str, sentence: Sentence) -> str:

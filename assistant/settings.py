@@ -49,6 +49,9 @@ class RetrievalSettings(BaseModel):
     bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in its score.")
     practice_weight: float = Field(0.15, ge=0, description="Bonus for sentences that speak to the practice asked about.")
     practice_pool: int = Field(30, ge=0, description="Best sentences checked for the practice bonus.")
+    clause_chunks: int = Field(5, ge=1, description="Best fused chunks in which clauses are chosen.")
+    windows_per_chunk: int = Field(2, ge=1, description="Citations one chunk may give.")
+    window_weight: float = Field(0.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
     max_citation_chars: int = Field(450, ge=50, description="A citation grows by neighbouring sentences up to this size.")
 
 
