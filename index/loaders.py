@@ -42,7 +42,7 @@ def decode_bytes(data: bytes, name: str) -> LoadedText:
 
 
 def normalize_text(text: str) -> str:
-    """Normalise line endings and strip trailing spaces so offsets are stable across platforms."""
+    """Tidy text we extracted ourselves (HTML, PDF): line endings, trailing spaces, runs of blank lines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     lines = [line.rstrip() for line in text.split("\n")]
@@ -103,7 +103,9 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedText:
                 loaded.text = html_to_text(loaded.text)
     except OSError as err:
         raise InputError(f"{path}: cannot read ({err.strerror}).") from err
-    loaded.text = normalize_text(loaded.text)
+    if suffix in (".html", ".htm", ".pdf"):
+        loaded.text = normalize_text(loaded.text)
+    # .txt and .md are kept exactly as decoded: citations' offsets point into the file itself.
     if not loaded.text.strip():
         what = "has no text layer (scanned?)" if suffix == ".pdf" else "has no text"
         raise InputError(f"{path.name}: {what}; nothing to index.")
