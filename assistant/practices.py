@@ -402,7 +402,9 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(13|16|18|thirteen) years (of age|old)\b", r"\bparent(s|al)?\b", r"\bminimum age\b",
     ),
     "security": (
-        r"\bsecur(e|ity|ed|ing|ely)\b", r"\bencrypt\w*", r"\b(ssl|tls|https)\b", r"\bsafeguards?\b",
+        # "security" as protection, not "national security", "social security" or "for security purposes".
+        r"\bsecur(e|ed|ing|ely)\b", r"(?<!national )(?<!social )\bsecurity\b(?!\s+(purposes?|reasons?|numbers?|requirements?))",
+        r"\bencrypt\w*", r"\b(ssl|tls|https)\b", r"\bsafeguards?\b",
         r"\bfirewalls?\b", r"\bunauthori[sz]ed (access|use|disclosure)\b",
         r"\b(protect|safeguard)\w*\b[^.]{0,40}\b(information|data)\b",
     ),

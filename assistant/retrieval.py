@@ -30,6 +30,7 @@ class Passage:
     start: int
     end: int
     score: float
+    sentences: tuple[tuple[int, int], ...] = ()  # the passage's sentences, the one that ranked it first
 
 
 class Lexical:
@@ -71,6 +72,23 @@ class HybridRetriever:
         self.settings = settings
         self.reranker = reranker
         self._lexical: dict[tuple[str, str], Lexical] = {}
+        self._speaks: dict[tuple[str, str, str], np.ndarray] = {}
+
+    def speaks_to(self, vectors: PolicyVectors, practice: str) -> np.ndarray:
+        """1.0 for each sentence of the policy that speaks to the practice (by its lexicon), else 0.0; cached."""
+        import numpy as np
+
+        from assistant.practices import mentions
+
+        key = (vectors.policy.policy_id, vectors.policy.sha256, practice)
+        if key not in self._speaks:
+            if len(self._speaks) > 20_000:
+                self._speaks.clear()
+            text = vectors.policy.text
+            self._speaks[key] = np.array(
+                [mentions(practice, text[x.start : x.end]) for x in vectors.sentences], dtype=np.float32
+            )
+        return self._speaks[key]
 
     def lexical(self, policy_id: str) -> Lexical:
         info = self.store.catalog()[policy_id]
@@ -153,7 +171,9 @@ class HybridRetriever:
         for score, span in windows[:k]:
             first, last = vectors.sentences[span[0]], vectors.sentences[span[-1]]
             chunk = chunk_by_index[vectors.sentence_chunk[span[0]]]
-            passages.append(Passage(policy_id, chunk, first.start, last.end, round(score, 5)))
+            ordered = sorted(span, key=lambda i: -sentence_scores[i])
+            sentences = tuple((vectors.sentences[i].start, vectors.sentences[i].end) for i in ordered)
+            passages.append(Passage(policy_id, chunk, first.start, last.end, round(score, 5), sentences))
         return passages
 
     def sentence_scores(
@@ -166,13 +186,7 @@ class HybridRetriever:
         lexical = bm25 / bm25.max() if len(bm25) and bm25.max() > 0 else bm25
         scores = s.sentence_weight * (vectors.sentence_vectors @ query_vector) + s.bm25_sentence_weight * lexical
         if practices and s.practice_weight > 0 and len(scores):
-            from assistant.verdicts import clause_verdict
-
-            text = vectors.policy.text
-            for i in np.argsort(-scores)[: s.practice_pool]:
-                sentence = vectors.sentences[i]
-                if clause_verdict(practices[0], text[sentence.start : sentence.end]) is not None:
-                    scores[i] += s.practice_weight
+            scores = scores + s.practice_weight * self.speaks_to(vectors, practices[0])
         return scores
 
     def _window(self, vectors: PolicyVectors, seed: int, scores: np.ndarray, used: set[int]) -> list[int]:

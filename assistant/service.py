@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+_INCIDENT = re.compile(
+    r"\b(breach(es|ed)?|hack(s|ed|ing)?|leak(s|ed)?|fined|fines|sued|lawsuits?|penalt(y|ies)|incidents?|compromised)\b"
+    r"[^?]{0,60}\b(ever|before|previously|in the past|history|recently|last year)\b"
+    r"|\b(ever|previously|in the past)\b[^?]{0,60}\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b",
+    re.IGNORECASE,
+)
 VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 # Passages looked at per company when deciding a verdict (the first k are shown).
 _DECIDE_POOL = 6
@@ -206,7 +213,13 @@ class Assistant:
             practice=practice,
             per_company=per_company,
         )
+        if is_incident_question(resolved.search_text):
+            # A policy states practices, not a record of incidents: its security clauses are no answer.
+            for part in per_company:
+                part.near_misses = (part.citations or part.near_misses)[:2]
+                part.citations, part.verdict = [], "not_stated"
         answer.verdict = _overall_verdict(per_company)
+
         if len(per_company) == 1:
             answer.citations = list(per_company[0].citations)
         else:
@@ -233,8 +246,8 @@ class Assistant:
     def _company_answer(self, policy_id: str, practice: str | None, passages: list[Passage], k: int) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
-        clauses = [text[p.start : p.end] for p in passages]
-        verdict, deciding = decide(practice, clauses)
+        clauses = [_speaking_sentence(practice, text, p) for p in passages]
+        verdict, deciding = decide(practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin)
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
@@ -250,6 +263,23 @@ class Assistant:
         return CompanyAnswer(
             company=company, policy_id=policy_id, verdict=verdict, citations=[cite(passages[i]) for i in chosen]
         )
+
+
+def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> str:
+    """The passage's best-ranked sentence that speaks to the practice (else the whole passage).
+
+    A verdict is read from one statement, so a denial and the next sentence's unrelated
+    affirmation in the same citation never blend into a false "partial".
+    """
+    for start, end in passage.sentences:
+        if clause_verdict(practice, text[start:end]) is not None:
+            return text[start:end]
+    return text[passage.start : passage.end]
+
+
+def is_incident_question(question: str) -> bool:
+    """Questions about events (breaches, fines, lawsuits), which policies describe no history of."""
+    return bool(_INCIDENT.search(question))
 
 
 def _overall_verdict(parts: list[CompanyAnswer]) -> Verdict:
@@ -272,6 +302,8 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
             f"another company's policy). Add it with: policy-assistant ingest PATH --company \"{name}\""
         )
     phrase = _practice_phrase(answer.practice)
+    if is_incident_question(resolved.search_text):
+        phrase = "anything about past incidents (a privacy policy describes practices, not a company's history)"
     if len(answer.per_company) > 1:
         from assistant.compare import render_comparison  # two or more companies: a table
 

@@ -398,12 +398,17 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
     return "partial" if practice == "do_not_track" else "yes"
 
 
-def decide(practice: str | None, clauses: Sequence[str]) -> tuple[Verdict, int | None]:
+def decide(
+    practice: str | None, clauses: Sequence[str], scores: Sequence[float] | None = None, margin: float = 0.1
+) -> tuple[Verdict, int | None]:
     """The overall verdict from ranked clauses (best first) and the deciding clause's index.
 
     The best-ranked clause that addresses the practice decides, except that a denial
     followed by a lower-ranked affirmation or qualification becomes "partial", decided
-    by that qualifying clause. ("not_stated", None) when no clause addresses it.
+    by that qualifying clause. With retrieval `scores`, only a qualification about as
+    relevant as the denial (within `margin`) counts: "we don't use your calls to train AI"
+    is not qualified by a distant "we use your data for support". ("not_stated", None)
+    when no clause addresses the practice.
     """
     first: tuple[ClauseVerdict, int] | None = None
     for index, clause in enumerate(clauses):
@@ -414,7 +419,7 @@ def decide(practice: str | None, clauses: Sequence[str]) -> tuple[Verdict, int |
             first = (verdict, index)
             if verdict != "no":
                 return verdict, index
-        elif verdict in ("yes", "partial"):
+        elif verdict in ("yes", "partial") and (scores is None or scores[index] >= scores[first[1]] - margin):
             return "partial", index
     if first is None:
         return "not_stated", None

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+SENTENCE_INPUT = "section: sentence"  # what each sentence embedding is computed from (part of the index name)
 FORMAT_FILE = "policy-assistant-store.json"
 _ADD_BATCH = 1000
 # Sentences embedded in one call when ingesting many policies (~1 MB of text; bounded memory).
@@ -47,8 +48,15 @@ _CACHED_POLICIES = 512
 
 def index_name(model: str, chunk_chars: int) -> str:
     """Collection prefix naming what shapes the index."""
-    key = json.dumps({"model": Path(model).name, "chunk_chars": chunk_chars, "format": FORMAT_VERSION})
+    key = json.dumps(
+        {"model": Path(model).name, "chunk_chars": chunk_chars, "format": FORMAT_VERSION, "input": SENTENCE_INPUT}
+    )
     return "pa-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _in_context(section: str, sentence: str) -> str:
+    """What is embedded for a sentence: the sentence under its section heading."""
+    return f"{section}: {sentence}" if section and SENTENCE_INPUT == "section: sentence" else sentence
 
 
 def content_hash(text: str, company: str) -> str:
@@ -308,7 +316,10 @@ class PolicyStore:
                 for c in chunks
             ]
         sentences = [(c.index, s) for c in chunks for s in c.sentences]
-        texts = [policy.text[s.start : s.end] for _, s in sentences]
+        # A sentence is embedded with its section heading: "Cookies: We use them to ..." reads
+        # far less ambiguously than the bare sentence.
+        sections = {c.index: c.section for c in chunks}
+        texts = [_in_context(sections[ci], policy.text[s.start : s.end]) for ci, s in sentences]
         return _Prepared(policy, sha, old, chunks, sentences, texts)
 
     def _write(self, prepared: _Prepared, vectors: np.ndarray) -> str:
@@ -325,7 +336,7 @@ class PolicyStore:
             self.sentences,
             ids=[f"{policy.policy_id}:{tag}:s{i}" for i in range(len(sentences))],
             embeddings=vectors,
-            documents=texts,
+            documents=[policy.text[s.start : s.end] for _, s in sentences],
             metadatas=[
                 {"policy_id": policy.policy_id, "sha": tag, "chunk": ci, "start": s.start, "end": s.end}
                 for ci, s in sentences
