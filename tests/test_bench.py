@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -19,10 +20,10 @@ def test_generated_policies_are_deterministic_recombinations() -> None:
     assert first != generate_policies(sources, 50, seed=8)
     assert len({p.policy_id for p in first}) == 50
     assert len({p.company.casefold() for p in first}) == 50
-    paragraphs = {para for s in sources for para in s.text.split("\n\n")}
+    paragraphs = {para.strip() for s in sources for para in re.split(r"\n\s*\n", s.text)}
     for policy in first:
         assert policy.text.strip()
-        assert set(policy.text.split("\n\n")) <= paragraphs
+        assert {para.strip() for para in re.split(r"\n\s*\n", policy.text)} <= paragraphs
 
 
 def test_cached_embeddings_match_the_model_and_embed_each_text_once() -> None:
