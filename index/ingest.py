@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -34,6 +35,9 @@ class IngestReport:
 def policy_id_for(name: str) -> str:
     """A stable id from a file stem or company name: lowercase letters, digits, dots and dashes."""
     slug = re.sub(r"[^a-z0-9._]+", "-", name.lower()).strip("-._")
+    if not slug and name.strip():
+        # A name in another script ("Яндекс", "株式会社"): a stable id from its hash, still ASCII.
+        slug = "policy-" + hashlib.sha256(name.strip().casefold().encode()).hexdigest()[:10]
     if not slug:
         raise InputError(f"{name!r} gives no usable policy id; name the file or company with letters or digits.")
     return slug[:80]

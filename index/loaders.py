@@ -35,10 +35,23 @@ def decode_bytes(data: bytes, name: str) -> LoadedText:
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: looks like a binary file, not text.")
     try:
-        return LoadedText(data.decode("utf-8-sig"))
+        loaded = LoadedText(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-        return LoadedText(text, [f"{name}: not valid UTF-8; read as Windows-1252, some characters may be wrong."])
+        loaded = LoadedText(text, [f"{name}: not valid UTF-8; read as Windows-1252, some characters may be wrong."])
+    if _looks_binary(loaded.text):
+        raise InputError(f"{name}: looks like a binary file, not text.")
+    return loaded
+
+
+def _looks_binary(text: str) -> bool:
+    """Control codes or undecodable bytes in more than 5% of the first 8,192 characters.
+
+    Text never has that many; a binary file without NUL bytes (compressed, encrypted) has ~12%.
+    """
+    sample = text[:8192]
+    odd = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f\v") or "\x7f" <= ch < "\xa0")
+    return odd > 0.05 * len(sample)
 
 
 def normalize_text(text: str) -> str:
@@ -93,7 +106,7 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedText:
         raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED_SUFFIXES)}.")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        raise InputError(f"{path.name}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:.0f} MB limit.")
+        raise InputError(f"{path.name}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:g} MB limit.")
     try:
         if suffix == ".pdf":
             loaded = LoadedText(pdf_to_text(path))

@@ -190,6 +190,7 @@ class Handlers:
         company = (company or "").strip()
         pasted = pasted or ""
         progress(0.05, "Reading")
+        warnings: list[str] = []
         if upload and pasted.strip():
             raise InputError("Upload a file or paste text, not both.")
         if upload:
@@ -197,7 +198,7 @@ class Handlers:
             if path.suffix.lower() not in UPLOAD_TYPES:
                 raise InputError(f"{path.name}: unsupported file type; upload {', '.join(UPLOAD_TYPES)}.")
             [(path, entry)] = collect_files([path])
-            policy, _warnings = policy_from_file(path, entry, company or None, max_bytes)
+            policy, warnings = policy_from_file(path, entry, company or None, max_bytes)
             policy = dataclasses.replace(policy, source=path.name)
         elif pasted.strip():
             size = len(pasted.encode("utf-8"))
@@ -217,7 +218,8 @@ class Handlers:
             progress(0.3, f"Indexing {policy.company} ({len(policy.text):,} characters)")
             add_policies(store, [policy])
         progress(1.0, "Done")
-        return f"Indexed {policy.company} ({len(policy.text):,} characters). You can ask about it now."
+        notes = "".join(f" Note: {w}" for w in warnings)  # e.g. the file was not UTF-8: said, not hidden
+        return f"Indexed {policy.company} ({len(policy.text):,} characters). You can ask about it now.{notes}"
 
     def _check_new(self, policy: Policy) -> None:
         existing = self.assistant.store.catalog().get(policy.policy_id)
