@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from assistant.rerank import POOL_FACTOR, rerank_passages
 from assistant.types import Chunk, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from assistant.rerank import Reranker
     from assistant.settings import RetrievalSettings
     from index.store import PolicyStore, PolicyVectors
 
@@ -67,7 +69,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 class HybridRetriever:
     """Dense + BM25 retrieval fused by RRF, then clause selection inside the best chunks."""
 
-    def __init__(self, store: PolicyStore, settings: RetrievalSettings, reranker: object | None = None) -> None:
+    def __init__(self, store: PolicyStore, settings: RetrievalSettings, reranker: Reranker | None = None) -> None:
         self.store = store
         self.settings = settings
         self.reranker = reranker
@@ -168,12 +170,15 @@ class HybridRetriever:
                 windows.append((score / top + s.window_weight * float(sentence_scores[seed]), span))
         windows.sort(key=lambda w: -w[0])
         passages = []
-        for score, span in windows[:k]:
+        pool = k if self.reranker is None else POOL_FACTOR * k  # a cross-encoder reranks a larger pool
+        for score, span in windows[:pool]:
             first, last = vectors.sentences[span[0]], vectors.sentences[span[-1]]
             chunk = chunk_by_index[vectors.sentence_chunk[span[0]]]
             ordered = sorted(span, key=lambda i: -sentence_scores[i])
             sentences = tuple((vectors.sentences[i].start, vectors.sentences[i].end) for i in ordered)
             passages.append(Passage(policy_id, chunk, first.start, last.end, round(score, 5), sentences))
+        if self.reranker is not None:
+            return rerank_passages(self.reranker, query, vectors.policy.text, passages, k)
         return passages
 
     def sentence_scores(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
     from assistant.llm import Writer
+    from assistant.rerank import Reranker
     from assistant.settings import Settings
     from index.embeddings import MiniLMEmbeddings
     from index.store import PolicyStore
@@ -69,13 +70,19 @@ class Assistant:
     """Answers questions about the indexed policies."""
 
     def __init__(
-        self, settings: Settings, store: PolicyStore, embedder: MiniLMEmbeddings, writer: Writer | None = None
+        self,
+        settings: Settings,
+        store: PolicyStore,
+        embedder: MiniLMEmbeddings,
+        writer: Writer | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.writer = writer  # optional LLM prose (assistant/llm.py); None keeps answers extractive
-        self.retriever = HybridRetriever(store, settings.retrieval)
+        # optional cross-encoder (assistant/rerank.py); None keeps the offline ranking
+        self.retriever = HybridRetriever(store, settings.retrieval, reranker=reranker)
         self._resolver: tuple[tuple, CompanyResolver] | None = None
         self.chain: Runnable = self._build_chain()
 
@@ -338,14 +345,17 @@ def _short(text: str, limit: int = 200) -> str:
 
 
 def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
-    """Wire embedder, store (filled with the bundled policies if empty) and retriever."""
+    """Wire embedder, store (filled with the bundled policies if empty), retriever and optional reranker."""
     from assistant.llm import build_writer
     from assistant.practices import tag_text
+    from assistant.rerank import load_reranker
     from index.embeddings import MiniLMEmbeddings
     from index.ingest import ensure_bundled
     from index.store import PolicyStore
 
+    # A bad reranker folder fails first, before any index work.
+    reranker = load_reranker(settings.reranker) if settings.reranker is not None else None
     embedder = MiniLMEmbeddings(settings.embedding_model)
     store = PolicyStore(settings, embedder, tagger=tag_text)
     ensure_bundled(store, progress=progress)
-    return Assistant(settings, store, embedder, writer=build_writer(settings.llm))
+    return Assistant(settings, store, embedder, writer=build_writer(settings.llm), reranker=reranker)
