@@ -326,8 +326,8 @@ class PolicyStore:
         """Write one prepared policy: sentences, chunks, then the catalog record that makes it visible."""
         import numpy as np
 
-        policy, sha, old, chunks, sentences, texts = (
-            prepared.policy, prepared.sha, prepared.old, prepared.chunks, prepared.sentences, prepared.texts
+        policy, sha, old, chunks, sentences = (
+            prepared.policy, prepared.sha, prepared.old, prepared.chunks, prepared.sentences
         )  # fmt: skip
         chunk_vectors = _mean_rows(vectors, [ci for ci, _ in sentences], len(chunks), [s for _, s in sentences])
         tag = sha[:12]
