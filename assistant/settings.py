@@ -52,7 +52,7 @@ class RetrievalSettings(BaseModel):
     windows_per_chunk: int = Field(2, ge=1, description="Citations one chunk may give.")
     window_weight: float = Field(0.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
-    max_citation_chars: int = Field(450, ge=50, description="A citation grows by neighbouring sentences up to this size.")
+    max_citation_chars: int = Field(520, ge=50, description="A citation grows by neighbouring sentences up to this size.")
 
 
 class Settings(BaseSettings):
