@@ -207,3 +207,133 @@ def test_non_latin_policies_and_questions(assistant, tmp_path) -> None:
 
     assistant.store.remove_policy(pid)
     assert snapshot(assistant.store) == before
+
+
+# -- crash safety and restarts ----------------------------------------------------------------------
+
+SECTIONS = {
+    "Information We Collect": [
+        "We collect your name, email address and phone number when you register.",
+        "We collect device identifiers and your IP address when you use the app.",
+        "We collect payment details through our payment processor.",
+        "We collect your location only when you allow it in the app settings.",
+    ],
+    "Sharing": [
+        "We do not sell your personal information.",
+        "We sell aggregated customer lists to marketing partners.",
+        "We share your data with service providers who host our systems.",
+        "We share information with advertisers to show you relevant ads.",
+    ],
+    "Cookies": [
+        "We use cookies to keep you signed in.",
+        "We use analytics cookies to measure traffic.",
+        "You can refuse cookies in your browser settings.",
+    ],
+    "Retention": [
+        "We keep your data for as long as your account is open.",
+        "We delete order records after seven years.",
+        "We keep support tickets for ninety days.",
+    ],
+    "Your Rights": [
+        "You can ask us to delete your data at any time.",
+        "You can request a copy of the data we hold about you.",
+        "Contact privacy@example.com with any question.",
+    ],
+}
+
+
+def write_policies(folder: Path, count: int) -> list[Path]:
+    """`count` small, distinct policies (deterministic): each names its company in every section."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        company = f"Company {n:02d}"
+        parts = [f"{company} Privacy Policy", f"Effective March {n % 28 + 1}, 2024."]
+        for s, (section, sentences) in enumerate(SECTIONS.items()):
+            chosen = [sentences[(n + s + i) % len(sentences)] for i in range(len(sentences) - 1)]
+            parts += ["", section, " ".join(f"{company}: {c}" for c in chosen)]
+        path = folder / f"company-{n:02d}.txt"
+        path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}
+    return {**env, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **extra}
+
+
+# Run in a fresh process: the index as a new process sees it (no in-memory state of this one).
+INSPECT = """
+import json, sys
+from assistant.settings import Settings
+from index.embeddings import MiniLMEmbeddings
+from index.store import PolicyStore
+from tests.index_state import check_consistent, snapshot, stray_rows
+store = PolicyStore(Settings(store=sys.argv[1], bundled=False), MiniLMEmbeddings())
+check_consistent(store)
+catalog = store.catalog()
+print(json.dumps({
+    "catalog": {pid: {"sha": i.sha256, "chunks": i.chunks, "company": i.company} for pid, i in catalog.items()},
+    "texts": {pid: store.policy(pid).text for pid in catalog},
+    "stray": stray_rows(store),
+    "counts": snapshot(store).counts,
+    "sentences": sum(len(store.vectors(pid).sentences) for pid in catalog),
+}))
+"""
+
+
+def inspect(store: Path) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", INSPECT, str(store)], capture_output=True, text=True, timeout=300, env=cli_env(),
+        cwd=Path(__file__).parents[1],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def test_sigkill_in_the_middle_of_a_folder_then_the_next_run_finishes_the_job(tmp_path: Path) -> None:
+    folder = tmp_path / "policies"
+    paths = write_policies(folder, 40)
+    store = tmp_path / "store"
+    command = [*CLI, "--store", str(store), "--no-bundled", "ingest", str(folder)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env())
+    # The progress bar (stderr) counts policies written; kill the process a few policies in.
+    seen, deadline, buffer = 0, time.monotonic() + 240, b""
+    assert proc.stderr is not None
+    os.set_blocking(proc.stderr.fileno(), False)
+    while seen < 4 and time.monotonic() < deadline and proc.poll() is None:
+        chunk = proc.stderr.read() or b""
+        buffer = (buffer + chunk)[-400:]
+        counts = [int(m) for m in re.findall(rb"(\d+)/40", buffer)]
+        seen = max([seen, *counts])
+        time.sleep(0.005)
+    assert proc.poll() is None, f"ingest ended before it could be killed: {buffer!r}"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    # A new process finds a consistent index: whole policies only, stray rows invisible.
+    after_crash = inspect(store)
+    done = after_crash["catalog"]
+    assert 4 <= len(done) < 40, f"killed after {len(done)} of 40 policies"
+    stray = after_crash["stray"]
+    print(f"\nSIGKILL after {len(done)}/40 policies; stray rows left invisible: "
+          f"{len(stray['chunks'])} chunks, {len(stray['sentences'])} sentences")  # fmt: skip
+
+    # The next run skips what is whole, writes the rest and removes what the crash left.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=cli_env())
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"{40 - len(done)} added, 0 replaced, {len(done)} unchanged" in result.stdout
+    final = inspect(store)
+    assert len(final["catalog"]) == 40
+    assert final["stray"] == {"chunks": [], "sentences": []}
+    assert final["counts"] == {
+        "policies": 40,
+        "chunks": sum(i["chunks"] for i in final["catalog"].values()),
+        "sentences": final["sentences"],
+    }
+    for pid, info in done.items():  # what was whole before the crash is untouched
+        assert final["catalog"][pid]["sha"] == info["sha"]
+    for path in paths:  # nothing lost: every policy's text, exactly
+        assert final["texts"][path.stem] == path.read_text(encoding="utf-8")
