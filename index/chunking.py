@@ -78,7 +78,15 @@ def _heading_text(text: str, start: int, end: int) -> str:
 
 
 def chunk_text(policy_id: str, text: str, target_chars: int = 900) -> list[Chunk]:
-    """Cut a policy into chunks under their section headings, with exact offsets."""
+    """Cut a policy into chunks under their section headings, with exact offsets.
+
+    A text whose every line looks like a heading ("We never sell data (see below)") would give
+    no chunk at all and could not be indexed: it is then chunked as plain text, headings ignored.
+    """
+    return _chunk(policy_id, text, target_chars, headings=True) or _chunk(policy_id, text, target_chars, headings=False)
+
+
+def _chunk(policy_id: str, text: str, target_chars: int, headings: bool) -> list[Chunk]:
     chunks: list[Chunk] = []
     section = ""
     pieces: list[tuple[int, int]] = []  # blocks (or parts of long blocks) of the open chunk
@@ -91,7 +99,7 @@ def chunk_text(policy_id: str, text: str, target_chars: int = 900) -> list[Chunk
             pieces.clear()
 
     for start, end, heading in _blocks(text):
-        if heading:
+        if heading and headings:
             flush()
             section = _heading_text(text, start, end)
             continue

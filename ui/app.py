@@ -291,8 +291,20 @@ def launch(
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     **options: Any,
-) -> None:
-    """Serve the app (blocking). Binds loopback unless told otherwise; the CLI guards public hosts."""
-    build_app(assistant).launch(
-        server_name=host, server_port=port, auth=auth, footer_links=["api"], **launch_options(), **options
+) -> gr.Blocks:
+    """Serve the app (blocking unless `prevent_thread_lock=True`). Binds loopback unless told otherwise;
+    the CLI guards public hosts. `auth` guards every route: the page, the API, uploads, adding and deleting.
+    """
+    app = build_app(assistant)
+    # Uploads over the size limit are refused by the server before they are written to disk.
+    max_file_size = int(assistant.settings.max_file_mb * 1_000_000)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        footer_links=["api"],
+        max_file_size=max_file_size,
+        **launch_options(),
+        **options,
     )
+    return app
