@@ -65,3 +65,15 @@ def test_table_rows_are_clauses_not_headings() -> None:
     assert not is_heading("We collect your email.")
     row = "E Biometric information NO NO NO NO NO NO"
     assert [row[s.start : s.end] for s in sentence_spans(row)] == [row]
+
+
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=2000)
+
+
+@given(ANY_TEXT)
+@settings(max_examples=200, deadline=None)
+def test_offsets_hold_on_any_unicode_with_carriage_returns(text: str) -> None:
+    # .txt files are stored exactly as decoded, so \r\n and lone \r reach the chunker.
+    check(text)
+    if text.strip():
+        assert chunk_text("p", text, 300), "text with any visible character gives at least one chunk"

@@ -84,3 +84,22 @@ def test_normalize_and_html_never_raise(text: str) -> None:
     normalized = normalize_text(text)
     assert "\r" not in normalized
     html_to_text(f"<p>{text}</p>")
+
+
+@given(st.binary(max_size=2000))
+def test_decode_bytes_on_arbitrary_bytes_gives_text_or_one_clear_error(data: bytes) -> None:
+    try:
+        loaded = decode_bytes(data, "x.txt")
+    except InputError as err:
+        assert "binary" in str(err)
+        return
+    assert isinstance(loaded.text, str)
+    assert all("UTF-8" in w for w in loaded.warnings)
+
+
+@given(st.text(max_size=400) | st.lists(st.sampled_from(["<p>", "</p>", "<script>", "</script>", "<nav>", "<main>", "<!--", "-->", "<br/>", "&amp;", "<", ">", "x", "\n"]), max_size=60).map("".join))
+def test_html_to_text_on_arbitrary_markup_never_raises(markup: str) -> None:
+    text = html_to_text(markup)
+    assert isinstance(text, str)
+    assert "\n" not in "".join(line for line in text.split("\n"))  # lines split cleanly
+    assert normalize_text(normalize_text(text)) == normalize_text(text)  # what is stored is stable
