@@ -337,3 +337,47 @@ def test_sigkill_in_the_middle_of_a_folder_then_the_next_run_finishes_the_job(tm
         assert final["catalog"][pid]["sha"] == info["sha"]
     for path in paths:  # nothing lost: every policy's text, exactly
         assert final["texts"][path.stem] == path.read_text(encoding="utf-8")
+
+
+RESTARTED = """
+import json, sys
+from assistant.profile import build_profile
+from assistant.service import build_assistant
+from assistant.settings import Settings
+settings = Settings()  # from the environment, as `policy-assistant` reads it
+assistant = build_assistant(settings)
+answer = assistant.ask("Does Acme sell my personal information?")
+profile = build_profile(assistant, "acme")
+print(json.dumps({
+    "k": settings.k, "chunk_chars": settings.chunk_chars,
+    "companies": sorted(i.company for i in assistant.store.catalog().values()),
+    "verdict": answer.verdict, "citations": len(answer.citations), "profile": profile.to_json(),
+}))
+"""
+
+
+def test_a_restart_keeps_policies_profiles_and_settings(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    env = cli_env(POLICY_ASSISTANT_STORE=str(store), POLICY_ASSISTANT_BUNDLED="false", POLICY_ASSISTANT_K="2",
+                  POLICY_ASSISTANT_CHUNK_CHARS="600")  # fmt: skip
+    files = [str(FIXTURES / n) for n in ("acme.txt", "globex.md", "initech.html")]
+    first = subprocess.run([*CLI, "ingest", *files], capture_output=True, text=True, timeout=300, env=env)
+    assert first.returncode == 0, first.stderr[-2000:]
+    made = subprocess.run([*CLI, "profile", "acme", "--format", "json"], capture_output=True, text=True, timeout=300, env=env)
+    assert made.returncode == 0, made.stderr[-2000:]
+    [cached] = (store / "profiles").glob("acme-*.json")
+    stamp = cached.stat().st_mtime_ns
+
+    # A new process (as after a reboot: nothing in memory, only the folder on disk and the environment).
+    result = subprocess.run(
+        [sys.executable, "-c", RESTARTED], capture_output=True, text=True, timeout=300, env=env, cwd=Path(__file__).parents[1]
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    state = json.loads(result.stdout)
+    assert (state["k"], state["chunk_chars"]) == (2, 600)
+    assert state["companies"] == ["acme", "globex", "initech"]
+    assert state["verdict"] == "no"
+    assert 1 <= state["citations"] <= 2
+    assert state["profile"] == json.loads(made.stdout)
+    assert cached.stat().st_mtime_ns == stamp  # read from disk, not recomputed
+    assert not list(store.glob("*.tmp"))
