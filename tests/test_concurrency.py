@@ -117,7 +117,7 @@ def test_twenty_sessions_at_once_get_single_user_answers_and_keep_their_own_hist
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
         futures = [pool.submit(run_session, s) for s in range(SESSIONS)]
-        done, pending = wait(futures, timeout=TIME_LIMIT)
+        _, pending = wait(futures, timeout=TIME_LIMIT)
         assert not pending, f"{len(pending)} sessions did not finish within {TIME_LIMIT} s"
         results = [f.result() for f in futures]
     elapsed = time.perf_counter() - began

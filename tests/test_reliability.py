@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from assistant.errors import InputError
 from assistant.settings import Settings
 from index.ingest import ingest_paths
 from tests.conftest import FIXTURES
-from tests.index_state import check_consistent, snapshot, stray_rows
+from tests.index_state import snapshot
 from ui.handlers import Handlers
 
 CLI = [sys.executable, "-m", "assistant.cli"]
@@ -136,7 +135,9 @@ def test_missing_path_and_duplicate_company_change_nothing(assistant, tmp_path) 
 
 def test_invalid_utf8_is_read_with_a_fallback_and_the_user_is_told(assistant, tmp_path) -> None:
     path = tmp_path / "latin.txt"
-    path.write_bytes("Caf\xe9 Ltd privacy\n\nWe never sell your personal data. Na\xefve cookies are used.\n".encode("cp1252"))
+    path.write_bytes(
+        "Caf\xe9 Ltd privacy\n\nWe never sell your personal data. Na\xefve cookies are used.\n".encode("cp1252")
+    )
     store_args = ["--store", str(assistant.settings.store), "--no-bundled"]
     before = snapshot(assistant.store)
 
@@ -169,7 +170,11 @@ def test_size_limit_is_configurable(assistant, tmp_path) -> None:
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "The question is empty"), ("   \n\t ", "The question is empty"), ("Does Acme sell data? " * 60, "the limit is 1000")],
+    [
+        ("", "The question is empty"),
+        ("   \n\t ", "The question is empty"),
+        ("Does Acme sell data? " * 60, "the limit is 1000"),
+    ],
 )
 def test_empty_and_absurdly_long_questions(assistant, question, message) -> None:
     before = snapshot(assistant.store)
@@ -193,8 +198,9 @@ def test_non_latin_policies_and_questions(assistant, tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     assistant.store.refresh()
-    [(pid, info)] = [(p, i) for p, i in assistant.store.catalog().items() if i.company == "Яндекс"]
-    assert pid.isascii() and pid
+    [pid] = [p for p, i in assistant.store.catalog().items() if i.company == "Яндекс"]
+    assert pid.isascii()
+    assert pid.startswith("policy-")
     assert assistant.store.policy(pid).text == path.read_text(encoding="utf-8")
 
     for question in ("Яндекс продаёт мои данные?", "当社は個人情報を販売しますか?", "هل تبيع بياناتي؟"):
@@ -363,7 +369,9 @@ def test_a_restart_keeps_policies_profiles_and_settings(tmp_path: Path) -> None:
     files = [str(FIXTURES / n) for n in ("acme.txt", "globex.md", "initech.html")]
     first = subprocess.run([*CLI, "ingest", *files], capture_output=True, text=True, timeout=300, env=env)
     assert first.returncode == 0, first.stderr[-2000:]
-    made = subprocess.run([*CLI, "profile", "acme", "--format", "json"], capture_output=True, text=True, timeout=300, env=env)
+    made = subprocess.run(
+        [*CLI, "profile", "acme", "--format", "json"], capture_output=True, text=True, timeout=300, env=env
+    )
     assert made.returncode == 0, made.stderr[-2000:]
     [cached] = (store / "profiles").glob("acme-*.json")
     stamp = cached.stat().st_mtime_ns

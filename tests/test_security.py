@@ -111,7 +111,8 @@ def test_a_hostile_policy_changes_no_other_companys_verdict_and_is_shown_literal
     start = policy.text.index("<script>")
     page += render.viewer_html(policy, start, policy.text.index("details.") + 8)
     assert "<script" not in page
-    assert "<a " not in page and "href=" not in page
+    assert "<a " not in page
+    assert "href=" not in page
     assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in page
     assert "[click here](javascript:alert(1))" in html.unescape(page)
     assert "IGNORE PREVIOUS INSTRUCTIONS" in html.unescape(page)
@@ -133,12 +134,14 @@ def test_upload_file_names_are_never_used_as_paths(server, assistant, tmp_path, 
     assert saved_path.is_relative_to(cache), saved_path
     assert ".." not in Path(saved).parts
     assert saved_path.read_bytes() == body
-    assert not (Path("/etc/passwd.txt").exists() or Path("/tmp/absolute.txt").exists() or Path("/x.txt").exists())
+    for outside in ("/etc/passwd.txt", "/tmp/absolute.txt", "/x.txt", "/b.md"):
+        assert not Path(outside).exists()
 
     before = snapshot(assistant.store)
     message = Handlers(assistant).add_policy(saved, "", "txt", "")
     [(pid, info)] = [(p, i) for p, i in assistant.store.catalog().items() if p not in {"acme", "globex", "initech"}]
-    assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", pid) and ".." not in pid, pid
+    assert re.fullmatch(r"[a-z0-9][a-z0-9._-]*", pid), pid
+    assert ".." not in pid
     assert info.source == saved_path.name  # the name only, never the server's folders
     assert "Indexed" in message
     assistant.store.remove_policy(pid)
