@@ -18,8 +18,13 @@ if TYPE_CHECKING:
     from assistant.service import Assistant
     from assistant.types import Answer
 
-_COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|side by side|which of (?:them|these|those)|each of them|both)\b", re.I)
-_ALL_COMPANIES = re.compile(r"\b(which (?:companies|of these|of the companies|ones?)|all (?:the |of the )?companies|each (?:company|of these)|every company|who (?:keeps|sells|shares|uses|collects)|any of (?:them|these))\b", re.I)
+_COMPARE = re.compile(
+    r"\b(compare|comparison|versus|vs\.?|side by side|which of (?:them|these|those)|each of them|both)\b", re.I
+)
+_ALL_COMPANIES = re.compile(
+    r"\b(which (?:companies|of these|of the companies|ones?)|all (?:the |of the )?companies|each (?:company|of these)|every company|who (?:keeps|sells|shares|uses|collects)|any of (?:them|these))\b",
+    re.I,
+)
 _FILLER = re.compile(
     r"\b(what|how|about|and|also|too|then|so|ok|okay|at|for|with|from|same|question|the|one|ones|company|companies|"
     r"please|now|again|instead|well)\b|[^\w\s]",

@@ -52,9 +52,19 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings=CONTEXT)
-@click.option("--store", type=click.Path(path_type=Path), help="Index folder [env POLICY_ASSISTANT_STORE; default: per-user data folder].")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    help="Index folder [env POLICY_ASSISTANT_STORE; default: per-user data folder].",
+)
 @click.option("--chroma-url", help="Use a Chroma server, e.g. http://127.0.0.1:8000 [env POLICY_ASSISTANT_CHROMA_URL].")
-@click.option("--no-bundled", "bundled", flag_value=False, default=None, help="Don't fill an empty index with the bundled policies.")
+@click.option(
+    "--no-bundled",
+    "bundled",
+    flag_value=False,
+    default=None,
+    help="Don't fill an empty index with the bundled policies.",
+)
 @click.version_option(package_name="policy-assistant")
 @click.pass_context
 def main(ctx: click.Context, store: Path | None, chroma_url: str | None, bundled: bool | None) -> None:
@@ -130,7 +140,9 @@ def companies(ctx: click.Context, as_json: bool) -> None:
         return
     for row in rows:
         aliases = f" (also {', '.join(row['aliases'])})" if row["aliases"] else ""
-        click.echo(f"{row['company']}{aliases}  id={row['policy_id']}  effective={row['effective'] or '?'}  {row['chars']:,} chars")
+        click.echo(
+            f"{row['company']}{aliases}  id={row['policy_id']}  effective={row['effective'] or '?'}  {row['chars']:,} chars"
+        )
 
 
 @main.command(context_settings=CONTEXT)
@@ -182,7 +194,11 @@ def ask(
             names = item.get("company") or item.get("companies")
             names = [names] if isinstance(names, str) else names
             answer = assistant.ask(
-                item["question"], companies=names or list(company) or None, history=item.get("history"), k=k, id=item.get("id")
+                item["question"],
+                companies=names or list(company) or None,
+                history=item.get("history"),
+                k=k,
+                id=item.get("id"),
             )
             out: dict = answer.to_json()
         except (ValueError, KeyError, TypeError) as err:
@@ -255,15 +271,33 @@ def _default_eval_dir() -> Path:
 
 
 @main.command("eval", context_settings=CONTEXT)
-@click.option("--data", type=click.Path(path_type=Path), help="Folder holding seed-dev/, policyqa-dev/, opp115-practices/ [default: ../shared/eval].")
-@click.option("--only", type=click.Choice(["seed", "policyqa", "opp115"]), multiple=True, help="Run only these sets (repeatable).")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    help="Folder holding seed-dev/, policyqa-dev/, opp115-practices/ [default: ../shared/eval].",
+)
+@click.option(
+    "--only", type=click.Choice(["seed", "policyqa", "opp115"]), multiple=True, help="Run only these sets (repeatable)."
+)
 @click.option("--limit", type=int, help="Score only the first N PolicyQA questions.")
 @click.option("--system", "systems", multiple=True, help="PolicyQA systems to compare (default: all five).")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("results/eval.json"), show_default=True, help="Where to write the figures (JSON, stable order: diff runs).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("results/eval.json"),
+    show_default=True,
+    help="Where to write the figures (JSON, stable order: diff runs).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def evaluate(
-    ctx: click.Context, data: Path | None, only: tuple[str, ...], limit: int | None, systems: tuple[str, ...], out: Path, as_json: bool
+    ctx: click.Context,
+    data: Path | None,
+    only: tuple[str, ...],
+    limit: int | None,
+    systems: tuple[str, ...],
+    out: Path,
+    as_json: bool,
 ) -> None:
     """Score the development sets: verdicts, citations, retrieval, practice tags.
 
@@ -306,7 +340,9 @@ def evaluate(
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--batch", type=click.File("r", encoding="utf-8"), required=True, help="JSONL of {id, text} ('-' for stdin).")
+@click.option(
+    "--batch", type=click.File("r", encoding="utf-8"), required=True, help="JSONL of {id, text} ('-' for stdin)."
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON lines out (the default and only format).")
 def tag(batch: Any, as_json: bool) -> None:
     """Tag paragraphs with the practices they speak to, and whether they affirm or deny each.
@@ -353,9 +389,13 @@ def serve(ctx: click.Context, host: str, port: int, auth: str | None, no_auth: b
 
 @main.command(context_settings=CONTEXT)
 @click.argument("question")
-@click.option("--company", "company", multiple=True, help="A company to compare (repeatable; default: those named, else all).")
+@click.option(
+    "--company", "company", multiple=True, help="A company to compare (repeatable; default: those named, else all)."
+)
 @click.option("--k", type=click.IntRange(1, 20), help="Citations per company (default 3).")
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON answer (`per_company` has one entry per company).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the JSON answer (`per_company` has one entry per company)."
+)
 @click.pass_context
 def compare(ctx: click.Context, question: str, company: tuple[str, ...], k: int | None, as_json: bool) -> None:
     """Ask one question of several companies: a table of verdict, deciding clause and section.
@@ -445,9 +485,19 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("--scales", default="5,95,1000", show_default=True, help="Policy counts to measure, comma-separated.")
-@click.option("--corpus", type=click.Path(path_type=Path), help="Folder of real policies [default: ../shared/corpus/opp115].")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("bench-results"), show_default=True, help="Folder for bench.json and bench.md.")
-@click.option("--queries", default=40, show_default=True, type=click.IntRange(5, 1000), help="Timed questions per scale.")
+@click.option(
+    "--corpus", type=click.Path(path_type=Path), help="Folder of real policies [default: ../shared/corpus/opp115]."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("bench-results"),
+    show_default=True,
+    help="Folder for bench.json and bench.md.",
+)
+@click.option(
+    "--queries", default=40, show_default=True, type=click.IntRange(5, 1000), help="Timed questions per scale."
+)
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the generated policies and questions.")
 @click.option("--keep", is_flag=True, help="Keep the benchmark indexes (under OUT/stores).")
 def bench(scales: str, corpus: Path | None, out: Path, queries: int, seed: int, keep: bool) -> None:

@@ -220,7 +220,13 @@ def evaluate_policyqa(
     from assistant.service import build_assistant
     from index.ingest import ingest_paths, policy_id_for
 
-    eval_settings = settings.model_copy(update={"store": settings.store.parent / (settings.store.name + "-policyqa"), "bundled": False, "chroma_url": None})
+    eval_settings = settings.model_copy(
+        update={
+            "store": settings.store.parent / (settings.store.name + "-policyqa"),
+            "bundled": False,
+            "chroma_url": None,
+        }
+    )
     assistant = build_assistant(eval_settings)
     ingest_paths(assistant.store, [folder / "policies"], progress=True)
     questions = read_jsonl(folder / "questions.jsonl")
@@ -239,14 +245,18 @@ def evaluate_policyqa(
 
             def search(q: dict, mode: str = mode) -> list[tuple[int, int]]:
                 vector = assistant.query_vector(q["question"])
-                found = retriever.search(q["question"], vector, q["pid"], practices_in_question(q["question"]), 5, mode=mode)
+                found = retriever.search(
+                    q["question"], vector, q["pid"], practices_in_question(q["question"]), 5, mode=mode
+                )
                 return [(p.start, p.end) for p in found]
 
         results.append(score_retrieval(system, questions, texts, search).as_dict())
     return results
 
 
-def _langchain_baseline(assistant: Assistant, texts: dict[str, str], questions: list[dict]) -> Callable[[dict], list[tuple[int, int]]]:
+def _langchain_baseline(
+    assistant: Assistant, texts: dict[str, str], questions: list[dict]
+) -> Callable[[dict], list[tuple[int, int]]]:
     """A plain LangChain pipeline: RecursiveCharacterTextSplitter(1000, 200) + dense top-k in Chroma."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -256,7 +266,9 @@ def _langchain_baseline(assistant: Assistant, texts: dict[str, str], questions: 
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    store = Chroma("baseline", embedding_function=assistant.embedder, client=client, collection_metadata={"hnsw:space": "cosine"})
+    store = Chroma(
+        "baseline", embedding_function=assistant.embedder, client=client, collection_metadata={"hnsw:space": "cosine"}
+    )
     pids = {q["policy_id"]: q["pid"] for q in questions}
     docs = splitter.split_documents(
         [Document(page_content=texts[name], metadata={"pid": pid}) for name, pid in pids.items()]
@@ -299,12 +311,17 @@ def format_report(results: dict[str, Any]) -> str:
         lines += [f"  wrong: {r['id']} expected {r['expected']}, got {r['got']} {r['per_company']}" for r in wrong]
     opp = results.get("opp115-practices")
     if opp:
-        lines += ["", "opp115-practices"]
-        for key, value in opp.items():
-            if isinstance(value, float | int):
-                lines.append(f"  {key:<28}{value:.3f}" if isinstance(value, float) else f"  {key:<28}{value}")
-            elif isinstance(value, dict):
-                lines.append(f"  {key}: " + ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in value.items()))
+        lines += ["", f"opp115-practices ({opp.get('paragraphs', '?')} paragraphs): practice tags per OPP-115 category"]
+        lines += ["| category | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        for name, row in opp.get("per_category", {}).items():
+            lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |")
+        lines.append(f"macro-F1 {opp['macro_f1']:.3f} (with Other: {opp.get('macro_f1_with_other', float('nan')):.3f})")
+        sharing = opp.get("sharing_verdict", {})
+        if sharing:
+            lines.append(
+                f"sharing verdicts: balanced accuracy {sharing['balanced_accuracy']:.3f} "
+                f"(Does: {sharing['recall_does']:.2f} of {sharing['n_does']}, Does Not: {sharing['recall_does_not']:.2f} of {sharing['n_does_not']})"
+            )
     qa = results.get("policyqa-dev")
     if qa:
         lines += ["", f"policyqa-dev ({qa[0]['questions']} questions, within-policy)", format_table(qa)]

@@ -101,8 +101,7 @@ PRACTICES: dict[str, Practice] = {
             "do_not_track",
             "Honors Do Not Track",
             DO_NOT_TRACK,
-            "How the service responds to Do Not Track (DNT) browser signals or Global "
-            "Privacy Control signals.",
+            "How the service responds to Do Not Track (DNT) browser signals or Global Privacy Control signals.",
             "whether it honors Do Not Track signals",
         ),
         Practice(
@@ -223,47 +222,73 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bmake money (off|from|with)\b",
     ),
     "biometric": _rx(
-        r"\bbiometric", r"\bface (scan|print|id|recognition|geometry|data)", r"\bfacial\b",
-        r"\bfinger ?prints?\b", r"\bvoice ?prints?\b", r"\b(iris|retina)\b", r"\bface scans?\b",
+        r"\bbiometric",
+        r"\bface (scan|print|id|recognition|geometry|data)",
+        r"\bfacial\b",
+        r"\bfinger ?prints?\b",
+        r"\bvoice ?prints?\b",
+        r"\b(iris|retina)\b",
+        r"\bface scans?\b",
     ),
     "location": _rx(r"\blocation", r"\bgeo-?locat", r"\bgps\b", r"\bwhere i (am|go|live)\b", r"\btrack where\b"),
     "payment": _rx(
-        r"\b(credit|debit) cards?\b", r"\bpayments?\b", r"\bbilling\b", r"\bcard (number|details)\b",
-        r"\bbank (account|details)\b", r"\bpurchases?\b",
+        r"\b(credit|debit) cards?\b",
+        r"\bpayments?\b",
+        r"\bbilling\b",
+        r"\bcard (number|details)\b",
+        r"\bbank (account|details)\b",
+        r"\bpurchases?\b",
     ),
     "children": _rx(
         r"\b(child|children|kids?|minors?|teens?|teenagers?|underage|coppa)\b",
         r"\b(minimum|min|youngest|old enough|how old)\b.{0,20}\b(age|old|to use|sign ?up)?",
-        r"\bage (limit|requirement|restriction)", r"\bunder (13|16|18)\b", r"\bparent\w*",
+        r"\bage (limit|requirement|restriction)",
+        r"\bunder (13|16|18)\b",
+        r"\bparent\w*",
     ),
     "advertising": _rx(
-        r"\badvertis\w*", r"\bads?\b", r"\bad (network|partner|targeting)s?", r"\btargeted\b",
-        r"\bmarketers?\b", r"\b(personali[sz]ed|interest-based|behaviou?ral) (ads|advertising)",
+        r"\badvertis\w*",
+        r"\bads?\b",
+        r"\bad (network|partner|targeting)s?",
+        r"\btargeted\b",
+        r"\bmarketers?\b",
+        r"\b(personali[sz]ed|interest-based|behaviou?ral) (ads|advertising)",
     ),
     "retention": _rx(
-        r"\bhow long\b", r"\bretain\w*|\bretention\b",
+        r"\bhow long\b",
+        r"\bretain\w*|\bretention\b",
         r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely)",
-        r"\bafter (i )?(delete|close|cancel|leave)", r"\bget rid of\b",
+        r"\bafter (i )?(delete|close|cancel|leave)",
+        r"\bget rid of\b",
     ),
     "access_deletion": _rx(
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
         r"\b(correct|fix|edit|update|change)\b.{0,25}\b" + _DATA,
         r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all)\b.{0,15}" + _DATA,
-        r"\bportab\w*", r"\bclose my account\b", r"\bwhat (data|info\w*) do (they|you) have\b",
+        r"\bportab\w*",
+        r"\bclose my account\b",
+        r"\bwhat (data|info\w*) do (they|you) have\b",
     ),
     "marketing_optout": _rx(
-        r"\bopt[- ]?out\b", r"\bunsubscrib\w*", r"\b(promo\w*|marketing|newsletters?|spam)\b",
-        r"\bstop (sending|emailing|the emails|getting)", r"\b(emails|texts|messages) from (them|you)\b",
+        r"\bopt[- ]?out\b",
+        r"\bunsubscrib\w*",
+        r"\b(promo\w*|marketing|newsletters?|spam)\b",
+        r"\bstop (sending|emailing|the emails|getting)",
+        r"\b(emails|texts|messages) from (them|you)\b",
     ),
     "legal_rights": _rx(
         r"\b(gdpr|ccpa|cpra|california|shine the light|nevada|virginia|colorado|lgpd|pipeda)\b",
-        r"\b(my|what|which) (privacy |legal |data )?rights\b", r"\bright to\b", r"\blegal basis\b",
+        r"\b(my|what|which) (privacy |legal |data )?rights\b",
+        r"\bright to\b",
+        r"\blegal basis\b",
     ),
     "international_transfer": _rx(
         r"\bwhere\b.{0,30}\b(keep|kept|store|stored|hosted|process\w*|held|located|live)\b",
-        r"\bwhich (country|countries)\b", r"\b(abroad|overseas|outside (the )?(us|eu|uk|eea|country))\b",
+        r"\bwhich (country|countries)\b",
+        r"\b(abroad|overseas|outside (the )?(us|eu|uk|eea|country))\b",
         r"\b(transfer\w*|sen[dt]|move\w*)\b.{0,30}\b(countr\w*|abroad|overseas|us|u\.s\.|eu|china|servers?)\b",
-        r"\bdata (residency|localization|location)\b", r"\bservers? (are )?(located|based)\b",
+        r"\bdata (residency|localization|location)\b",
+        r"\bservers? (are )?(located|based)\b",
     ),
     "policy_changes": _rx(
         r"\b(chang|updat|modif|revis|amend)\w*\b.{0,40}\b(policy|policies|terms)\b",
@@ -272,14 +297,18 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "contact": _rx(
         r"\b(who|how|where)\b.{0,20}\b(contact|reach|complain|email|write|call|talk)\b",
-        r"\bcontact\b", r"\b(dpo|data protection officer|privacy officer)\b", r"\bcomplain\w*",
+        r"\bcontact\b",
+        r"\b(dpo|data protection officer|privacy officer)\b",
+        r"\bcomplain\w*",
     ),
     "security": _rx(
         r"\b(secur\w*|safe|safely|protect\w*|encrypt\w*|hack\w*|breach\w*|leak\w*|stolen)\b",
     ),
     "cookies": _rx(
-        r"\bcookies?\b", r"\btrack\w*\b.{0,30}\b(me|browsing|online|across|web|sites?)\b",
-        r"\b(pixels?|web beacons?|trackers?|fingerprinting)\b", r"\banalytics\b",
+        r"\bcookies?\b",
+        r"\btrack\w*\b.{0,30}\b(me|browsing|online|across|web|sites?)\b",
+        r"\b(pixels?|web beacons?|trackers?|fingerprinting)\b",
+        r"\banalytics\b",
     ),
     "sharing": _rx(
         r"\b(share|shares|sharing|shared|disclos\w*|pass\w*|hand\w*|give|gives|giving|send|sends|sent|transfer\w*|provid\w*|turn\w* over|leak\w*)\b"
@@ -298,10 +327,24 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
 
 # Specific practices outrank the general ones they imply when both match.
 _QUESTION_ORDER: tuple[str, ...] = (
-    "do_not_track", "sale", "biometric", "location", "payment", "children", "advertising",
-    "retention", "access_deletion", "marketing_optout", "legal_rights",
-    "international_transfer", "policy_changes", "contact", "security", "cookies",
-    "sharing", "collection",
+    "do_not_track",
+    "sale",
+    "biometric",
+    "location",
+    "payment",
+    "children",
+    "advertising",
+    "retention",
+    "access_deletion",
+    "marketing_optout",
+    "legal_rights",
+    "international_transfer",
+    "policy_changes",
+    "contact",
+    "security",
+    "cookies",
+    "sharing",
+    "collection",
 )
 
 
@@ -343,9 +386,16 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\btrain\w*\b[^.;]{0,40}\b(models?|algorithms?|artificial intelligence|ai|machine learning)\b",
     ),
     "cookies": (
-        r"\bcookies?\b", r"\bweb ?beacons?\b", r"\bpixel( tags?)?s?\b", r"\bclear gifs?\b",
-        r"\btracking technolog\w*", r"\blocal storage\b", r"\bflash (cookies|lsos?)\b",
-        r"\bgoogle analytics\b", r"\banalytics (services?|providers?|tools?)\b", r"\bsdks?\b",
+        r"\bcookies?\b",
+        r"\bweb ?beacons?\b",
+        r"\bpixel( tags?)?s?\b",
+        r"\bclear gifs?\b",
+        r"\btracking technolog\w*",
+        r"\blocal storage\b",
+        r"\bflash (cookies|lsos?)\b",
+        r"\bgoogle analytics\b",
+        r"\banalytics (services?|providers?|tools?)\b",
+        r"\bsdks?\b",
     ),
     "sharing": (
         r"\b(share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|transfer|transfers|transferred)\b",
@@ -365,14 +415,18 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(considered|deemed|treated as|constitutes?|qualif\w* as) (a |an )?[\"']?(sale|selling)\b",
     ),
     "advertising": (
-        r"\badvertis\w*", r"\bads\b", r"\bad (networks?|servers?|partners?|serving|compan\w*)\b",
-        r"\b(interest|behaviou?r)[- ]?based\b", r"\b(targeted|personali[sz]ed) (ads|advertising|content|offers)\b",
-        r"\b(re-?marketing|retargeting)\b", r"\bnetwork advertising initiative\b",
+        r"\badvertis\w*",
+        r"\bads\b",
+        r"\bad (networks?|servers?|partners?|serving|compan\w*)\b",
+        r"\b(interest|behaviou?r)[- ]?based\b",
+        r"\b(targeted|personali[sz]ed) (ads|advertising|content|offers)\b",
+        r"\b(re-?marketing|retargeting)\b",
+        r"\bnetwork advertising initiative\b",
     ),
     "do_not_track": (r"\bdo[- ]not[- ]track\b", r"\bdnt\b", r"\bglobal privacy control\b"),
     "retention": (
         # "we retain the services of contractors" hires; it keeps no data.
-        r"\bretain\w*(?!\s+(the )?(services|counsel|outside|contractors|agenc|firms?|compan))", 
+        r"\bretain\w*(?!\s+(the )?(services|counsel|outside|contractors|agenc|firms?|compan))",
         # "the collection, use and retention of data" lists topics; it states no period.
         r"(?<!, )(?<!and )(?<!or )\bretention\b",
         r"\b(keep|kept|store|stored|maintain\w*)\b[^.]{0,60}\b(as long as|for (a|the) period|until|for \d+|days|months|years|indefinitely)\b",
@@ -389,7 +443,9 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(access|review|update|correct|amend|edit|delete|remove)\w*\b[^.]{0,20}\b(your|their)\b[^.]{0,20}\b(personal )?(information|data|profile|account)\b",
         r"\b(right|request)s? (to )?(access|correct|rectif|delete|erase|erasure|deletion)\w*",
         r"\b(deactivat|clos|delet|cancel)\w* (your|their) (account|profile|registration)\b",
-        r"\baccount settings\b", r"\bportab\w*", r"\b(correction|deletion)\b",
+        r"\baccount settings\b",
+        r"\bportab\w*",
+        r"\b(correction|deletion)\b",
         r"\b(delet|remov|eras|correct|updat|access)\w*\b[^.;]{0,30}\b(information|data|records|details|everything|anything)\b[^.;]{0,15}\b(about|on|of) you\b",
         r"\b(request access to|correct|amend|edit|delet|remov|eras|rectif|export|download)\w*\b[^.;]{0,40}"
         r"\b(personal (information|data)|(the|your|such|any|all) (personal )?(information|data|details|records))\b",
@@ -399,13 +455,19 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
     "children": (
         r"\b(child|children|kids|minors?|teens?|teenagers?|coppa)\b",
         r"\bunder (the age of )?(13|16|18|thirteen|sixteen|eighteen)\b",
-        r"\b(13|16|18|thirteen) years (of age|old)\b", r"\bparent(s|al)?\b", r"\bminimum age\b",
+        r"\b(13|16|18|thirteen) years (of age|old)\b",
+        r"\bparent(s|al)?\b",
+        r"\bminimum age\b",
     ),
     "security": (
         # "security" as protection, not "national security", "social security" or "for security purposes".
-        r"\bsecur(e|ed|ing|ely)\b", r"(?<!national )(?<!social )\bsecurity\b(?!\s+(purposes?|reasons?|numbers?|requirements?))",
-        r"\bencrypt\w*", r"\b(ssl|tls|https)\b", r"\bsafeguards?\b",
-        r"\bfirewalls?\b", r"\bunauthori[sz]ed (access|use|disclosure)\b",
+        r"\bsecur(e|ed|ing|ely)\b",
+        r"(?<!national )(?<!social )\bsecurity\b(?!\s+(purposes?|reasons?|numbers?|requirements?))",
+        r"\bencrypt\w*",
+        r"\b(ssl|tls|https)\b",
+        r"\bsafeguards?\b",
+        r"\bfirewalls?\b",
+        r"\bunauthori[sz]ed (access|use|disclosure)\b",
         r"\b(protect|safeguard)\w*\b[^.]{0,40}\b(information|data)\b",
     ),
     "international_transfer": (
@@ -422,18 +484,27 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\bchanges? (to|in) (this|our|the) [\w ]{0,20}(policy|statement|notice)\b",
     ),
     "contact": (
-        r"\bcontact (us|our|the)\b", r"\b(questions?|comments?|concerns?|complaints?)\b[^.]{0,60}\b(contact|email|e-mail|write|call|send)\b",
-        r"\b(data protection officer|privacy officer|dpo)\b", r"\b[\w.+-]+@[\w-]+\.[\w.]+\b",
-r"\blodge a complaint\b",
+        r"\bcontact (us|our|the)\b",
+        r"\b(questions?|comments?|concerns?|complaints?)\b[^.]{0,60}\b(contact|email|e-mail|write|call|send)\b",
+        r"\b(data protection officer|privacy officer|dpo)\b",
+        r"\b[\w.+-]+@[\w-]+\.[\w.]+\b",
+        r"\blodge a complaint\b",
     ),
     "payment": (
-        r"\b(credit|debit) card\w*", r"\bpayment\w*", r"\bbilling\b", r"\bcard (number|details)\b",
-        r"\bbank account\b", r"\bfinancial information\b", r"\bpurchase (history|information)\b",
+        r"\b(credit|debit) card\w*",
+        r"\bpayment\w*",
+        r"\bbilling\b",
+        r"\bcard (number|details)\b",
+        r"\bbank account\b",
+        r"\bfinancial information\b",
+        r"\bpurchase (history|information)\b",
     ),
     "marketing_optout": (
-        r"\bopt(s|ed|ing)?[- ]?(out|in)\b", r"\bunsubscrib\w*",
+        r"\bopt(s|ed|ing)?[- ]?(out|in)\b",
+        r"\bunsubscrib\w*",
         r"\b(disable|refuse|reject|decline|block|delete|turn off)\w*\b[^.]{0,30}\bcookies\b",
-        r"\bbrowser settings?\b", r"\bwithdraw\w* (your )?consent\b",
+        r"\bbrowser settings?\b",
+        r"\bwithdraw\w* (your )?consent\b",
         r"\b(marketing|promotional) (e-?mails?|communications?|messages?|materials?)\b",
         r"\bno longer (wish|want) to receive\b",
         r"\b(your|user) choices?\b",
@@ -445,17 +516,26 @@ r"\blodge a complaint\b",
     ),
     "legal_rights": (
         r"\b(gdpr|ccpa|cpra|general data protection regulation|california consumer privacy act)\b",
-        r"\bcalifornia (residents?|civil code|law|privacy rights)\b", r"\bshine the light\b",
-        r"\bnevada residents?\b", r"\b(legal|lawful) basis\b", r"\bsupervisory authority\b",
+        r"\bcalifornia (residents?|civil code|law|privacy rights)\b",
+        r"\bshine the light\b",
+        r"\bnevada residents?\b",
+        r"\b(legal|lawful) basis\b",
+        r"\bsupervisory authority\b",
     ),
     "biometric": (
-        r"\bbiometric\w*", r"\bface (geometry|recognition|scans?|prints?|templates?)\b",
-        r"\bfacial (recognition|geometry|features|scan\w*)\b", r"\bfinger ?prints?\b",
-        r"\bvoice ?prints?\b", r"\b(iris|retina)( scans?)?\b",
+        r"\bbiometric\w*",
+        r"\bface (geometry|recognition|scans?|prints?|templates?)\b",
+        r"\bfacial (recognition|geometry|features|scan\w*)\b",
+        r"\bfinger ?prints?\b",
+        r"\bvoice ?prints?\b",
+        r"\b(iris|retina)( scans?)?\b",
     ),
     "location": (
-        r"\bgeo-?locat\w*", r"\blocation (data|information|services|based)\b", r"\bgps\b",
-        r"\b(precise|approximate|physical|device'?s?) location\b", r"\blatitude\b",
+        r"\bgeo-?locat\w*",
+        r"\blocation (data|information|services|based)\b",
+        r"\bgps\b",
+        r"\b(precise|approximate|physical|device'?s?) location\b",
+        r"\blatitude\b",
         r"\byour location\b",
     ),
 }
@@ -532,7 +612,11 @@ def sells_data(text: str, start: int, end: int) -> bool:
     if _CORPORATE_SALE.search(text, max(0, start - 60), end + 60):
         return False
     word = text[start:end].lower()
-    if word.startswith(("sale of", "do not sell")) or _SALE_QUALIFIED.match(word) or _SALE_QUALIFIED.search(text, max(0, start - 30), start):
+    if (
+        word.startswith(("sale of", "do not sell"))
+        or _SALE_QUALIFIED.match(word)
+        or _SALE_QUALIFIED.search(text, max(0, start - 30), start)
+    ):
         return True
     if _SALE_RIGHT.search(text, max(0, start - 30), start):
         return False
@@ -574,9 +658,7 @@ def tag_text(text: str) -> tuple[str, ...]:
     top = max(by_category.values())
     if top == 0:
         return ()
-    return tuple(
-        name for name, n in counts.items() if n and by_category[PRACTICES[name].opp115] >= _MINOR_SHARE * top
-    )
+    return tuple(name for name, n in counts.items() if n and by_category[PRACTICES[name].opp115] >= _MINOR_SHARE * top)
 
 
 def opp115_categories(practices: Iterable[str]) -> list[str]:

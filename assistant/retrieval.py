@@ -185,7 +185,6 @@ class HybridRetriever:
         self, vectors: PolicyVectors, query_vector: np.ndarray, bm25: np.ndarray, practices: list[str]
     ) -> np.ndarray:
         """Each sentence's own relevance: its embedding's similarity, its BM25, and whether it speaks to the practice."""
-        import numpy as np
 
         s = self.settings
         lexical = bm25 / bm25.max() if len(bm25) and bm25.max() > 0 else bm25

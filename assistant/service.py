@@ -126,7 +126,7 @@ class Assistant:
         companies: list[str] | None = None,
         history: list[str] | None = None,
         k: int | None = None,
-        id: str | None = None,  # noqa: A002 - the JSON contract's name
+        id: str | None = None,
     ) -> Answer:
         """Answer one question (with earlier user turns as `history` for follow-ups)."""
         return self.chain.invoke(Request(question, companies, history, k, id))
@@ -162,7 +162,9 @@ class Assistant:
         if not question:
             raise InputError("The question is empty.")
         if len(question) > self.settings.max_question_chars:
-            raise InputError(f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}.")
+            raise InputError(
+                f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}."
+            )
         resolved = resolve(question, request.history or [], self.resolver)
         if request.history and self.writer is not None:
             resolved = self._rewrite_followup(question, request.history, resolved)
@@ -254,7 +256,9 @@ class Assistant:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
         clauses = [_speaking_sentence(practice, text, p) for p in passages]
-        verdict, deciding = decide(practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin)
+        verdict, deciding = decide(
+            practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin
+        )
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
@@ -306,7 +310,7 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
     for name in answer.unknown_companies:
         lines.append(
             f"I have no privacy policy for {name} in the index, so I can't answer for {name} (and won't answer from "
-            f"another company's policy). Add it with: policy-assistant ingest PATH --company \"{name}\""
+            f'another company\'s policy). Add it with: policy-assistant ingest PATH --company "{name}"'
         )
     phrase = _practice_phrase(answer.practice)
     if is_incident_question(resolved.search_text):
@@ -320,7 +324,9 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
             line = f"{part.company}: Not stated. The policy does not say {phrase}."
             if part.near_misses:
                 miss = part.near_misses[0]
-                line += f" The closest it comes (not an answer): “{_short(miss.quote)}” ({miss.section or 'no section'})."
+                line += (
+                    f" The closest it comes (not an answer): “{_short(miss.quote)}” ({miss.section or 'no section'})."
+                )
         else:
             cited = part.citations[0]
             line = (

@@ -40,11 +40,15 @@ class RetrievalSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    candidates: int = Field(12, ge=1, description="Chunks each ranking (dense, BM25, best sentence) proposes per company.")
+    candidates: int = Field(
+        12, ge=1, description="Chunks each ranking (dense, BM25, best sentence) proposes per company."
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense chunk search in the fusion.")
     bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 chunk search in the fusion.")
-    sentence_rank_weight: float = Field(1.0, ge=0, description="Weight of the chunks' best-sentence ranking in the fusion.")
+    sentence_rank_weight: float = Field(
+        1.0, ge=0, description="Weight of the chunks' best-sentence ranking in the fusion."
+    )
     sentence_weight: float = Field(1.0, ge=0, description="Weight of a sentence's embedding similarity in its score.")
     bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in its score.")
     practice_weight: float = Field(0.3, ge=0, description="Bonus for sentences that speak to the practice asked about.")
@@ -52,7 +56,9 @@ class RetrievalSettings(BaseModel):
     windows_per_chunk: int = Field(2, ge=1, description="Citations one chunk may give.")
     window_weight: float = Field(0.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
-    max_citation_chars: int = Field(520, ge=50, description="A citation grows by neighbouring sentences up to this size.")
+    max_citation_chars: int = Field(
+        520, ge=50, description="A citation grows by neighbouring sentences up to this size."
+    )
 
 
 class Settings(BaseSettings):
@@ -65,7 +71,9 @@ class Settings(BaseSettings):
     store: Path = Field(default_factory=default_store, description="Folder of the on-disk index (embedded Chroma).")
     chroma_url: str | None = Field(None, description="Use a Chroma server (http://host:port) instead of `store`.")
     catalog_ttl: float = Field(
-        5.0, ge=0, description="With a Chroma server: seconds before the list of policies is re-read (others may write)."
+        5.0,
+        ge=0,
+        description="With a Chroma server: seconds before the list of policies is re-read (others may write).",
     )
     bundled: bool = Field(True, description="Fill an empty index with the five bundled policies on first use.")
     embedding_model: str = Field(

@@ -49,9 +49,7 @@ _I = re.IGNORECASE
 
 # --- Negation ---------------------------------------------------------------
 
-_NEGATION = re.compile(
-    r"\b(not|never|no|none|neither|nor|cannot|without|refrain\w*|prohibit\w*)\b|n't\b", _I
-)
+_NEGATION = re.compile(r"\b(not|never|no|none|neither|nor|cannot|without|refrain\w*|prohibit\w*)\b|n't\b", _I)
 # Phrases whose "not"/"no" does not negate the company's action.
 _NOT_NEGATION = re.compile(
     r"\bdo[- ]not[- ]track\b|\bnot only\b|\bwhether or not\b|\bno longer\b|\bnot limited to\b"
@@ -67,9 +65,7 @@ _NOT_NEGATION = re.compile(
 _COORDINATED = re.compile(r"(,|\bor|\bnor|\band|\band/or)\s*(otherwise\s+|also\s+|in any way\s+)?$", _I)
 # A condition on the user ("if you do not want us to share...") is not the company
 # denying anything; drop it up to the next comma.
-_USER_CONDITION = re.compile(
-    r"\b(if|unless|when|should|in case)\s+(you|users?|visitors?|the user)\b[^,;]*", _I
-)
+_USER_CONDITION = re.compile(r"\b(if|unless|when|should|in case)\s+(you|users?|visitors?|the user)\b[^,;]*", _I)
 _CLAUSE_BREAK = re.compile(
     r"[;:!?]|\.(?=\s|$)|\s[-\u2013\u2014]\s|,?\s+\b(but|however|although|though|whereas|while|yet)\b"
     r"|,\s*(and|or)\s+(we|our|they|you|it|these|those|such)\b",
@@ -104,12 +100,105 @@ _CONSENT_PHRASE = re.compile(
     _I,
 )
 _EXCEPTION_FILLER = frozenset(
-    "except excepting unless other than apart from save with exception of excluding outside aside beyond those only "
-    "as or and nor if when where we us our it is are be been being has have may might will would can could must "
-    "otherwise in to the a an such this that these those cases case circumstances circumstance ways way situations "
-    "purposes instances limited certain specific specifically expressly explicitly prior express explicit written "
-    "first so for by also any all set forth out here there where noted further one apply applies applicable example "
-    "e g i ie eg".split()
+    [
+        "except",
+        "excepting",
+        "unless",
+        "other",
+        "than",
+        "apart",
+        "from",
+        "save",
+        "with",
+        "exception",
+        "of",
+        "excluding",
+        "outside",
+        "aside",
+        "beyond",
+        "those",
+        "only",
+        "as",
+        "or",
+        "and",
+        "nor",
+        "if",
+        "when",
+        "where",
+        "we",
+        "us",
+        "our",
+        "it",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "may",
+        "might",
+        "will",
+        "would",
+        "can",
+        "could",
+        "must",
+        "otherwise",
+        "in",
+        "to",
+        "the",
+        "a",
+        "an",
+        "such",
+        "this",
+        "that",
+        "these",
+        "those",
+        "cases",
+        "case",
+        "circumstances",
+        "circumstance",
+        "ways",
+        "way",
+        "situations",
+        "purposes",
+        "instances",
+        "limited",
+        "certain",
+        "specific",
+        "specifically",
+        "expressly",
+        "explicitly",
+        "prior",
+        "express",
+        "explicit",
+        "written",
+        "first",
+        "so",
+        "for",
+        "by",
+        "also",
+        "any",
+        "all",
+        "set",
+        "forth",
+        "out",
+        "here",
+        "there",
+        "where",
+        "noted",
+        "further",
+        "one",
+        "apply",
+        "applies",
+        "applicable",
+        "example",
+        "e",
+        "g",
+        "i",
+        "ie",
+        "eg",
+    ]
 )
 _WORD = re.compile(r"[a-z]+", _I)
 
@@ -139,7 +228,8 @@ _THIRD = (
 )
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "sale": re.compile(
-        r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|lease|leases|leased|trade|trades|traded|swap|swaps|lend|lends)\b", _I
+        r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|lease|leases|leased|trade|trades|traded|swap|swaps|lend|lends)\b",
+        _I,
     ),
     "sharing": re.compile(
         r"\b(shar(e|es|ed)|disclos(e|es|ed|ing)|transfer(s|red|ring)?|sell|sells|selling|sold|rent(s|ed|ing)?|leas(e|es|ed|ing)|trad(e|es|ed|ing)|swap\w*|lend\w*|"
@@ -150,10 +240,12 @@ _ACTIONS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "advertising": re.compile(
-        r"\b(advertis\w*|ads?|market\w*|target\w*|serv(e|es|ed|ing)|display\w*|show\w*|shar(e|es|ed|ing)|disclos\w*|provid\w*|use|uses|used|using)\b", _I
+        r"\b(advertis\w*|ads?|market\w*|target\w*|serv(e|es|ed|ing)|display\w*|show\w*|shar(e|es|ed|ing)|disclos\w*|provid\w*|use|uses|used|using)\b",
+        _I,
     ),
     "cookies": re.compile(
-        r"\b(use|uses|used|using|place\w*|set|sets|setting|employ\w*|deploy\w*|store\w*|collect\w*|serv\w*|rely|relies|utili[sz]\w*)\b", _I
+        r"\b(use|uses|used|using|place\w*|set|sets|setting|employ\w*|deploy\w*|store\w*|collect\w*|serv\w*|rely|relies|utili[sz]\w*)\b",
+        _I,
     ),
 }
 _STRONG_SHARING = re.compile(
@@ -207,10 +299,15 @@ _DESCRIPTIVE_ACTIONS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "marketing_optout": re.compile(
-        r"\b(opt\w*|unsubscrib\w*|choos\w*|choice\w*|offer\w*|provid\w*|allow\w*|permit\w*|withdraw\w*|stop\w*|disabl\w*|refus\w*)\b", _I
+        r"\b(opt\w*|unsubscrib\w*|choos\w*|choice\w*|offer\w*|provid\w*|allow\w*|permit\w*|withdraw\w*|stop\w*|disabl\w*|refus\w*)\b",
+        _I,
     ),
-    "retention": re.compile(r"\b(retain\w*|keep|keeps|kept|stor(e|es|ed|ing)|maintain\w*|hold|holds|held|sav(e|es|ed))\b", _I),
-    "international_transfer": re.compile(r"\b(transfer\w*|stor(e|es|ed|ing)|process\w*|host\w*|sen[dt]|mov(e|es|ed))\b", _I),
+    "retention": re.compile(
+        r"\b(retain\w*|keep|keeps|kept|stor(e|es|ed|ing)|maintain\w*|hold|holds|held|sav(e|es|ed))\b", _I
+    ),
+    "international_transfer": re.compile(
+        r"\b(transfer\w*|stor(e|es|ed|ing)|process\w*|host\w*|sen[dt]|mov(e|es|ed))\b", _I
+    ),
     "security": re.compile(r"\b(encrypt\w*|protect\w*|secur\w*|safeguard\w*|use|employ\w*|implement\w*)\b", _I),
 }
 _SECURITY_DISCLAIMER = re.compile(
@@ -306,8 +403,7 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
             if not (strong or has_third):
                 continue
             if _HANDOVER.fullmatch(m.group(0)) and (
-                _TO_USER.match(clause, m.end())
-                or not _DATA_OBJECT.search(clause, max(0, m.start() - 80), m.end() + 60)
+                _TO_USER.match(clause, m.end()) or not _DATA_OBJECT.search(clause, max(0, m.start() - 80), m.end() + 60)
             ):
                 continue  # "send offers to you", "provide you with" hand nothing over
             if m.group(0).lower().startswith("share") and _SHARE_NOUN.match(clause, m.end()):

@@ -155,7 +155,9 @@ def ingest_paths(
     owners = company_owners(store)
     for policy in policies:
         if policy.policy_id in seen:
-            raise InputError(f"Two files give the policy id {policy.policy_id!r}: {seen[policy.policy_id]} and {policy.source}.")
+            raise InputError(
+                f"Two files give the policy id {policy.policy_id!r}: {seen[policy.policy_id]} and {policy.source}."
+            )
         seen[policy.policy_id] = policy.source or ""
         check_company_free(store, policy, owners)
     add_policies(store, policies, report, progress, on_policy)

@@ -103,7 +103,9 @@ def load_file(path: Path, max_bytes: int | None = None) -> LoadedText:
         raise InputError(f"{path}: not a file.")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED_SUFFIXES)}.")
+        raise InputError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED_SUFFIXES)}."
+        )
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
         raise InputError(f"{path.name}: {size / 1e6:.1f} MB is larger than the {max_bytes / 1e6:g} MB limit.")

@@ -469,7 +469,16 @@ class PolicyStore:
             for m, s in zip(metas, sentences, strict=True):
                 by_chunk.setdefault(int(m["chunk"]), []).append(s)
             chunks = [
-                Chunk(c.policy_id, c.index, c.section, c.start, c.end, c.text, tuple(by_chunk.get(c.index, ())), c.practices)
+                Chunk(
+                    c.policy_id,
+                    c.index,
+                    c.section,
+                    c.start,
+                    c.end,
+                    c.text,
+                    tuple(by_chunk.get(c.index, ())),
+                    c.practices,
+                )
                 for c in chunks
             ]
             self._vectors[key] = PolicyVectors(policy, chunks, [int(m["chunk"]) for m in metas], sentences, matrix)

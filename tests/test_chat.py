@@ -89,7 +89,9 @@ def test_seed_dev_follow_ups(bundled_assistant, turns: list[str], company: str, 
 def test_cli_chat_reads_piped_lines(bundled_assistant) -> None:
     runner = CliRunner()
     store = str(bundled_assistant.settings.store)
-    result = runner.invoke(main, ["--store", store, "chat", "--json"], input="\n".join(CHAIN[:3]) + "\n/reset\nand do they sell it?\n")
+    result = runner.invoke(
+        main, ["--store", store, "chat", "--json"], input="\n".join(CHAIN[:3]) + "\n/reset\nand do they sell it?\n"
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert [line["companies"] for line in lines[:3]] == [["Zopim"], ["InsideSales"], ["InsideSales"]]

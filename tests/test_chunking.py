@@ -10,7 +10,10 @@ from index.ingest import bundled_folder
 
 TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=3000
-) | st.lists(st.sampled_from(["We do not sell data.", "\n", "\n\n", "Cookies", " e.g. ", "Inc. ", "A.", "?", "• item"]), max_size=200).map("".join)
+) | st.lists(
+    st.sampled_from(["We do not sell data.", "\n", "\n\n", "Cookies", " e.g. ", "Inc. ", "A.", "?", "• item"]),
+    max_size=200,
+).map("".join)
 
 
 def check(text: str, target: int = 300) -> None:

@@ -51,10 +51,16 @@ def test_check_never_raises_and_agrees_with_slicing(text: str, start: int, end: 
     st.lists(st.tuples(st.text(max_size=40), st.integers(-10, 320), st.integers(-10, 320)), max_size=8),
 )
 def test_enforce_keeps_exactly_the_verbatim_citations_of_any_answer(text: str, spans) -> None:
-    made = [citation(text[max(a, 0) : max(b, 0)] if i % 2 else quote or "x", a, b) for i, (quote, a, b) in enumerate(spans)]
-    answer = Answer(question="q", citations=list(made), per_company=[CompanyAnswer(company="Acme", near_misses=list(made))])
+    made = [
+        citation(text[max(a, 0) : max(b, 0)] if i % 2 else quote or "x", a, b) for i, (quote, a, b) in enumerate(spans)
+    ]
+    answer = Answer(
+        question="q", citations=list(made), per_company=[CompanyAnswer(company="Acme", near_misses=list(made))]
+    )
     checked = enforce_verbatim(answer, lambda pid: text)
-    kept = [c for c in made if 0 <= c.start < c.end <= len(text) and c.quote.strip() and text[c.start : c.end] == c.quote]
+    kept = [
+        c for c in made if 0 <= c.start < c.end <= len(text) and c.quote.strip() and text[c.start : c.end] == c.quote
+    ]
     assert checked.citations == kept
     assert checked.per_company[0].near_misses == kept
     for c in checked.citations:

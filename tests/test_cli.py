@@ -39,14 +39,25 @@ def test_ask_prints_the_clause_with_company_section_and_span(store: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "Verdict: No" in result.stdout
     assert "We do not sell any personal information." in result.stdout
-    assert "INSZoom · " in result.stdout and "chars " in result.stdout
+    assert "INSZoom · " in result.stdout
+    assert "chars " in result.stdout
 
 
 def test_ask_json_contract(store: Path) -> None:
     result = run(store, "ask", "Does INSZoom sell my personal information?", "--json")
     answer = json.loads(result.stdout)
-    assert set(answer) >= {"question", "companies", "unknown_companies", "practice", "verdict", "answer", "citations", "per_company"}
-    assert answer["companies"] == ["INSZoom"] and answer["verdict"] == "no"
+    assert set(answer) >= {
+        "question",
+        "companies",
+        "unknown_companies",
+        "practice",
+        "verdict",
+        "answer",
+        "citations",
+        "per_company",
+    }
+    assert answer["companies"] == ["INSZoom"]
+    assert answer["verdict"] == "no"
     text = (FIXTURES.parents[1] / "index" / "bundled" / "inszoom.txt").read_text(encoding="utf-8")
     for citation in answer["citations"]:
         assert set(citation) == {"company", "policy_id", "section", "quote", "start", "end", "score"}
@@ -63,8 +74,10 @@ def test_batch_answers_in_order_with_history(store: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", "b", "c"]
-    assert out[1]["companies"] == ["INSZoom"] and out[1]["practice"] == "sale"
-    assert out[2]["unknown_companies"] == ["Zendesk"] and out[2]["citations"] == []
+    assert out[1]["companies"] == ["INSZoom"]
+    assert out[1]["practice"] == "sale"
+    assert out[2]["unknown_companies"] == ["Zendesk"]
+    assert out[2]["citations"] == []
 
 
 def test_ingest_a_file_then_ask_about_it(tmp_path: Path) -> None:
@@ -99,7 +112,9 @@ def test_folder_without_policies(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "notes.docx").write_bytes(b"x")
     result = run(tmp_path / "store", "--no-bundled", "ingest", str(tmp_path / "docs"))
-    assert result.returncode == 1 and "no policy files" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "no policy files" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_incompatible_store_is_refused(tmp_path: Path) -> None:
@@ -107,7 +122,9 @@ def test_incompatible_store_is_refused(tmp_path: Path) -> None:
     store.mkdir()
     (store / "policy-assistant-store.json").write_text('{"format": 999}')
     result = run(store, "companies")
-    assert result.returncode == 1 and "incompatible version" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "incompatible version" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_help_is_instant_and_imports_no_torch() -> None:

@@ -95,6 +95,8 @@ def test_cli_compare_json(bundled_assistant) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert len(data["per_company"]) == len(data["companies"]) == 5
-    result = CliRunner().invoke(main, ["--store", store, "compare", "Do they use cookies?", "--company", "Nonexistent Corp"])
+    result = CliRunner().invoke(
+        main, ["--store", store, "compare", "Do they use cookies?", "--company", "Nonexistent Corp"]
+    )
     assert result.exit_code == 1
     assert "No policy for 'Nonexistent Corp'" in result.output

@@ -98,7 +98,30 @@ def test_decode_bytes_on_arbitrary_bytes_gives_text_or_one_clear_error(data: byt
     assert all("UTF-8" in w for w in loaded.warnings)
 
 
-@given(st.text(max_size=400) | st.lists(st.sampled_from(["<p>", "</p>", "<script>", "</script>", "<nav>", "<main>", "<!--", "-->", "<br/>", "&amp;", "<", ">", "x", "\n"]), max_size=60).map("".join))
+@given(
+    st.text(max_size=400)
+    | st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<script>",
+                "</script>",
+                "<nav>",
+                "<main>",
+                "<!--",
+                "-->",
+                "<br/>",
+                "&amp;",
+                "<",
+                ">",
+                "x",
+                "\n",
+            ]
+        ),
+        max_size=60,
+    ).map("".join)
+)
 def test_html_to_text_on_arbitrary_markup_never_raises(markup: str) -> None:
     text = html_to_text(markup)
     assert isinstance(text, str)

@@ -7,9 +7,24 @@ import pytest
 from assistant.practices import PRACTICES, opp115_categories, practices_in_question, tag_text
 
 EXPECTED_NAMES = [
-    "collection", "sharing", "sale", "advertising", "cookies", "do_not_track", "retention",
-    "access_deletion", "children", "security", "international_transfer", "policy_changes",
-    "contact", "payment", "marketing_optout", "legal_rights", "biometric", "location",
+    "collection",
+    "sharing",
+    "sale",
+    "advertising",
+    "cookies",
+    "do_not_track",
+    "retention",
+    "access_deletion",
+    "children",
+    "security",
+    "international_transfer",
+    "policy_changes",
+    "contact",
+    "payment",
+    "marketing_optout",
+    "legal_rights",
+    "biometric",
+    "location",
 ]
 
 

@@ -41,7 +41,9 @@ def test_not_stated_quotes_nothing_as_support(bundled_assistant) -> None:
 def test_unknown_company_is_never_answered_from_another_policy(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does Zendesk sell the chat transcripts from its chat widget?")
     assert answer.unknown_companies == ["Zendesk"]
-    assert answer.companies == [] and answer.citations == [] and answer.verdict == "not_stated"
+    assert answer.companies == []
+    assert answer.citations == []
+    assert answer.verdict == "not_stated"
     assert "no privacy policy for Zendesk" in answer.answer
 
 

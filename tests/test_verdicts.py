@@ -27,7 +27,11 @@ from assistant.verdicts import clause_verdict, decide
         ("sharing", "We never disclose customer data to outside parties, except as set out in Section 7.", "no"),
         ("sharing", "We will not transfer your data to others unless you agree or as explained in this notice.", "no"),
         ("sharing", "We do not share member details with anyone except our card processor.", "partial"),
-        ("sharing", "Except as required to deliver your order, we never pass your address to other companies.", "partial"),
+        (
+            "sharing",
+            "Except as required to deliver your order, we never pass your address to other companies.",
+            "partial",
+        ),
         # "Only" with named cases or recipients states when it shares.
         ("sharing", "We share your personal information only in the following situations:", "yes"),
         ("sharing", "Account details are shared only with the courier that delivers your parcel.", "yes"),
