@@ -217,13 +217,14 @@ def _slices(policies: list[Policy], chunk_chars: int, sentences: int = 2048) -> 
 def _sentence_texts(policies: list[Policy], chunk_chars: int) -> tuple[list[str], int]:
     """The sentences ingest embeds for these policies, and their chunk count."""
     from index.chunking import chunk_text
+    from index.store import embedding_inputs
 
     texts: list[str] = []
     chunks = 0
     for policy in policies:
         cs = chunk_text(policy.policy_id, policy.text, chunk_chars)
         chunks += len(cs)
-        texts += [policy.text[s.start : s.end] for c in cs for s in c.sentences]
+        texts += embedding_inputs(policy.text, cs)
     return texts, chunks
 
 

@@ -66,6 +66,10 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("english")
 
 
+# BM25 indexes kept in memory (one per policy asked about, rebuilt from the store when evicted).
+_LEXICAL_CACHE = 512
+
+
 class HybridRetriever:
     """Dense + BM25 retrieval fused by RRF, then clause selection inside the best chunks."""
 
@@ -98,6 +102,8 @@ class HybridRetriever:
         if key not in self._lexical:
             for stale in [k for k in self._lexical if k[0] == policy_id]:
                 del self._lexical[stale]
+            while len(self._lexical) >= _LEXICAL_CACHE:  # bounded: thousands of policies stay in memory budget
+                del self._lexical[next(iter(self._lexical))]
             self._lexical[key] = Lexical(self.store.vectors(policy_id))
         return self._lexical[key]
 

@@ -54,9 +54,17 @@ def index_name(model: str, chunk_chars: int) -> str:
     return "pa-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _in_context(section: str, sentence: str) -> str:
-    """What is embedded for a sentence: the sentence under its section heading."""
-    return f"{section}: {sentence}" if section and SENTENCE_INPUT == "section: sentence" else sentence
+def embedding_inputs(text: str, chunks: list[Chunk]) -> list[str]:
+    """What is embedded for each sentence of these chunks, in order.
+
+    A sentence is embedded under its section heading: "Cookies: We use them to ..." reads far
+    less ambiguously than the bare sentence.
+    """
+    return [
+        f"{c.section}: {text[s.start : s.end]}" if c.section else text[s.start : s.end]
+        for c in chunks
+        for s in c.sentences
+    ]
 
 
 def content_hash(text: str, company: str) -> str:
@@ -316,11 +324,7 @@ class PolicyStore:
                 for c in chunks
             ]
         sentences = [(c.index, s) for c in chunks for s in c.sentences]
-        # A sentence is embedded with its section heading: "Cookies: We use them to ..." reads
-        # far less ambiguously than the bare sentence.
-        sections = {c.index: c.section for c in chunks}
-        texts = [_in_context(sections[ci], policy.text[s.start : s.end]) for ci, s in sentences]
-        return _Prepared(policy, sha, old, chunks, sentences, texts)
+        return _Prepared(policy, sha, old, chunks, sentences, embedding_inputs(policy.text, chunks))
 
     def _write(self, prepared: _Prepared, vectors: np.ndarray) -> str:
         """Write one prepared policy: sentences, chunks, then the catalog record that makes it visible."""
