@@ -314,7 +314,9 @@ def format_report(results: dict[str, Any]) -> str:
         lines += ["", f"opp115-practices ({opp.get('paragraphs', '?')} paragraphs): practice tags per OPP-115 category"]
         lines += ["| category | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         for name, row in opp.get("per_category", {}).items():
-            lines.append(f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |")
+            lines.append(
+                f"| {name} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |"
+            )
         lines.append(f"macro-F1 {opp['macro_f1']:.3f} (with Other: {opp.get('macro_f1_with_other', float('nan')):.3f})")
         sharing = opp.get("sharing_verdict", {})
         if sharing:

@@ -18,33 +18,9 @@ from assistant.types import Chunk, Sentence
 # digit, quote or bullet. Abbreviations below never end a sentence.
 _SENTENCE_END = re.compile(r"(?P<stop>[.!?][\"'”’)\]]*)\s+(?=[A-Z0-9\"“‘(\[•\-–])")
 _ABBREVIATIONS = frozenset(
-    [
-        "e.g",
-        "i.e",
-        "etc",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "no",
-        "mr",
-        "ms",
-        "mrs",
-        "dr",
-        "st",
-        "u.s",
-        "u.k",
-        "vs",
-        "sec",
-        "art",
-        "para",
-        "fig",
-        "cf",
-        "al",
-        "approx",
-        "dept",
-        "p.o",
-    ]
+    """
+    e.g i.e etc inc ltd co corp no mr ms mrs dr st u.s u.k vs sec art para fig cf al approx dept p.o
+    """.split()
 )
 _BULLET = re.compile(r"^\s*(?:[-•*–—]|\(?[0-9a-zA-Z]{1,3}[.)])\s+")
 _TABLE_WORDS = frozenset({"YES", "NO", "Y", "N", "X", "N/A"})
