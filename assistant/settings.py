@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(900, ge=200, description="Target size of a chunk; paragraphs are never split below it.")
     k: int = Field(3, ge=1, le=20, description="Citations shown per company.")
     reranker: Path | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder (optional).")
+    ingest_batch: int = Field(
+        4096, ge=1, description="Sentences embedded and written together at ingest (larger: faster, more memory)."
+    )
     max_file_mb: float = Field(10.0, gt=0, description="Largest policy file (or fetched page) accepted, in MB.")
     fetch_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a policy page when ingesting a URL.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")

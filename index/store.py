@@ -39,9 +39,8 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 SENTENCE_INPUT = "section: sentence"  # what each sentence embedding is computed from (part of the index name)
 FORMAT_FILE = "policy-assistant-store.json"
-_ADD_BATCH = 1000
+_ADD_BATCH = 4000  # rows per Chroma call (the embedded client takes at most 5,461)
 # Sentences embedded in one call when ingesting many policies (~1 MB of text; bounded memory).
-_EMBED_GROUP = 4096
 # Policies whose chunks and sentence vectors stay in memory (~150 kB each) for follow-up questions.
 _CACHED_POLICIES = 512
 
@@ -84,6 +83,7 @@ class PolicyInfo:
     chars: int
     chunks: int
     fetched: str | None = None
+    sentences: int = 0  # 0 in stores written before the count was kept: rows are then found by filter
 
 
 @dataclass
@@ -224,6 +224,7 @@ class PolicyStore:
                     chars=int(meta.get("chars", 0)),
                     chunks=int(meta.get("chunks", 0)),
                     fetched=meta.get("fetched") or None,
+                    sentences=int(meta.get("sentences", 0)),
                 )
                 for pid, meta in zip(got["ids"], got["metadatas"], strict=True)
             }
@@ -276,7 +277,7 @@ class PolicyStore:
         """Index policies; returns each one's `added`, `replaced` or `unchanged`.
 
         Unchanged policies (same content hash) are skipped before any embedding. The sentences of
-        the others are embedded together, `_EMBED_GROUP` at a time: the model sorts a large batch by
+        the others are embedded together, `settings.ingest_batch` at a time: the model sorts a large batch by
         length and pads less, which is most of what ingest costs. Each policy is then written on its
         own, atomically for readers. `progress` gets sentence counts as they are embedded.
         """
@@ -286,13 +287,14 @@ class PolicyStore:
         def flush() -> None:
             texts = [t for _, prepared in group for t in prepared.texts]
             vectors = self._embed(texts, progress)
-            offset = 0
-            for position, prepared in group:
-                rows = vectors[offset : offset + len(prepared.texts)]
+            items, offset = [], 0
+            for _, prepared in group:
+                items.append((prepared, vectors[offset : offset + len(prepared.texts)]))
                 offset += len(prepared.texts)
-                outcomes[position] = self._write(prepared, rows)
+            for (position, prepared), outcome in zip(group, self._write(items), strict=True):
+                outcomes[position] = outcome
                 if on_policy:
-                    on_policy(prepared.policy, outcomes[position])
+                    on_policy(prepared.policy, outcome)
             group.clear()
 
         for position, policy in enumerate(policies):
@@ -303,7 +305,7 @@ class PolicyStore:
                     on_policy(policy, "unchanged")
                 continue
             group.append((position, prepared))
-            if sum(len(p.texts) for _, p in group) >= _EMBED_GROUP:
+            if sum(len(p.texts) for _, p in group) >= self.settings.ingest_batch:
                 flush()
         if group:
             flush()
@@ -326,67 +328,83 @@ class PolicyStore:
         sentences = [(c.index, s) for c in chunks for s in c.sentences]
         return _Prepared(policy, sha, old, chunks, sentences, embedding_inputs(policy.text, chunks))
 
-    def _write(self, prepared: _Prepared, vectors: np.ndarray) -> str:
-        """Write one prepared policy: sentences, chunks, then the catalog record that makes it visible."""
+    def _write(self, items: list[tuple[_Prepared, np.ndarray]]) -> list[str]:
+        """Write prepared policies: all their sentences, then chunks, then the catalog records.
+
+        A policy becomes visible only with its catalog record (readers filter rows by the
+        catalog's hash), so each one appears whole, and a replaced one switches version at
+        once. Writing a group together makes a few large Chroma calls instead of many small ones.
+        """
         import numpy as np
 
-        policy, sha, old, chunks, sentences = (
-            prepared.policy, prepared.sha, prepared.old, prepared.chunks, prepared.sentences
-        )  # fmt: skip
-        chunk_vectors = _mean_rows(vectors, [ci for ci, _ in sentences], len(chunks), [s for _, s in sentences])
-        tag = sha[:12]
-        self._delete_rows(policy.policy_id, keep_sha=None if old is None else old.sha256[:12])
-        self._add(
-            self.sentences,
-            ids=[f"{policy.policy_id}:{tag}:s{i}" for i in range(len(sentences))],
-            embeddings=vectors,
-            documents=[policy.text[s.start : s.end] for _, s in sentences],
-            metadatas=[
-                {"policy_id": policy.policy_id, "sha": tag, "chunk": ci, "start": s.start, "end": s.end}
-                for ci, s in sentences
-            ],
-        )
-        self._add(
-            self.chunks._collection,
-            ids=[f"{c.chunk_id}:{tag}" for c in chunks],
-            embeddings=chunk_vectors,
-            documents=[c.text for c in chunks],
-            metadatas=[
-                {
-                    "policy_id": policy.policy_id,
-                    "company": policy.company,
-                    "section": c.section,
-                    "start": c.start,
-                    "end": c.end,
-                    "index": c.index,
-                    "sha": tag,
-                    "practices": "," + ",".join(c.practices) + ",",
-                }
-                for c in chunks
-            ],
-        )
-        policy_vector = chunk_vectors.mean(axis=0)
-        policy_vector /= max(float(np.linalg.norm(policy_vector)), 1e-9)
-        self.policies.upsert(
-            ids=[policy.policy_id],
-            embeddings=[policy_vector.tolist()],
-            documents=[policy.text],
-            metadatas=[
-                {
-                    "company": policy.company,
-                    "aliases": json.dumps(list(policy.aliases)),
-                    "effective": policy.effective or "",
-                    "source": policy.source or "",
-                    "sha256": sha,
-                    "chars": len(policy.text),
-                    "chunks": len(chunks),
-                    "fetched": policy.fetched or "",
-                }
-            ],
-        )
-        self._delete_rows(policy.policy_id, keep_sha=tag)
+        fresh = [p.policy.policy_id for p, _ in items if p.old is None]
+        if fresh:  # rows an interrupted ingest left behind for these ids
+            self._delete_where({"policy_id": {"$in": fresh}}, fresh)
+        for prepared, _ in items:
+            if prepared.old is not None:  # keep the visible version until the new one is in
+                self._delete_rows(prepared.policy.policy_id, keep_sha=prepared.old.sha256[:12])
+        sentence_rows: list[tuple[str, Any, str, dict]] = []
+        chunk_rows: list[tuple[str, Any, str, dict]] = []
+        records: list[tuple[str, list[float], str, dict]] = []
+        for prepared, vectors in items:
+            policy, sha, chunks, sentences = prepared.policy, prepared.sha, prepared.chunks, prepared.sentences
+            tag = sha[:12]
+            chunk_vectors = _mean_rows(vectors, [ci for ci, _ in sentences], len(chunks), [s for _, s in sentences])
+            sentence_rows += [
+                (
+                    f"{policy.policy_id}:{tag}:s{i}",
+                    vectors[i],
+                    policy.text[s.start : s.end],
+                    {"policy_id": policy.policy_id, "sha": tag, "chunk": ci, "start": s.start, "end": s.end},
+                )
+                for i, (ci, s) in enumerate(sentences)
+            ]
+            chunk_rows += [
+                (
+                    f"{c.chunk_id}:{tag}",
+                    chunk_vectors[n],
+                    c.text,
+                    {
+                        "policy_id": policy.policy_id,
+                        "company": policy.company,
+                        "section": c.section,
+                        "start": c.start,
+                        "end": c.end,
+                        "index": c.index,
+                        "sha": tag,
+                        "practices": "," + ",".join(c.practices) + ",",
+                    },
+                )
+                for n, c in enumerate(chunks)
+            ]
+            policy_vector = chunk_vectors.mean(axis=0)
+            policy_vector /= max(float(np.linalg.norm(policy_vector)), 1e-9)
+            records.append(
+                (
+                    policy.policy_id,
+                    policy_vector.tolist(),
+                    policy.text,
+                    {
+                        "company": policy.company,
+                        "aliases": json.dumps(list(policy.aliases)),
+                        "effective": policy.effective or "",
+                        "source": policy.source or "",
+                        "sha256": sha,
+                        "chars": len(policy.text),
+                        "chunks": len(chunks),
+                        "sentences": len(sentences),
+                        "fetched": policy.fetched or "",
+                    },
+                )
+            )
+        self._add(self.sentences, sentence_rows)
+        self._add(self.chunks._collection, chunk_rows)
+        self._add(self.policies, records, replace=True)  # what makes them visible
+        for prepared, _ in items:
+            if prepared.old is not None:
+                self._delete_rows(prepared.policy.policy_id, keep_sha=prepared.sha[:12])
         self.refresh()
-        return "added" if old is None else "replaced"
+        return ["added" if prepared.old is None else "replaced" for prepared, _ in items]
 
     def remove_policy(self, policy_id: str) -> None:
         """Delete a policy and all its chunks and sentences."""
@@ -400,7 +418,7 @@ class PolicyStore:
         import numpy as np
 
         parts = []
-        step = _EMBED_GROUP  # the model sorts each call's texts by length: bigger calls pad less
+        step = self.settings.ingest_batch  # the model sorts each call's texts by length: bigger calls pad less
         for i in range(0, len(texts), step):
             parts.append(self.embedder.embed_batch(texts[i : i + step]))
             if progress:
@@ -408,23 +426,29 @@ class PolicyStore:
         return np.concatenate(parts) if parts else np.zeros((0, 384), dtype=np.float32)
 
     @staticmethod
-    def _add(collection: Any, ids: list[str], embeddings: Any, documents: list[str], metadatas: list[dict]) -> None:
-        for i in range(0, len(ids), _ADD_BATCH):
-            collection.upsert(
-                ids=ids[i : i + _ADD_BATCH],
-                embeddings=embeddings[i : i + _ADD_BATCH],
-                documents=documents[i : i + _ADD_BATCH],
-                metadatas=metadatas[i : i + _ADD_BATCH],
-            )
+    def _add(collection: Any, rows: list[tuple[str, Any, str, dict]], replace: bool = False) -> None:
+        """Write `(id, embedding, document, metadata)` rows in large batches.
+
+        Sentence and chunk ids carry the content hash and their stale rows are deleted first, so
+        they are always new: `add` skips upsert's lookups. Catalog records replace their old one.
+        """
+        write = collection.upsert if replace else collection.add
+        for i in range(0, len(rows), _ADD_BATCH):
+            ids, embeddings, documents, metadatas = zip(*rows[i : i + _ADD_BATCH], strict=True)
+            write(ids=list(ids), embeddings=list(embeddings), documents=list(documents), metadatas=list(metadatas))
 
     def _delete_rows(self, policy_id: str, keep_sha: str | None) -> None:
         """Delete a policy's chunks and sentences, except those of `keep_sha`."""
         where: dict[str, Any] = {"policy_id": policy_id}
         if keep_sha is not None:
             where = {"$and": [{"policy_id": policy_id}, {"sha": {"$ne": keep_sha}}]}
+        self._delete_where(where, [policy_id])
+
+    def _delete_where(self, where: dict[str, Any], policy_ids: list[str]) -> None:
         self.sentences.delete(where=where)
         self.chunks._collection.delete(where=where)
-        for key in [k for k in self._vectors if k[0] == policy_id]:
+        dropped = set(policy_ids)
+        for key in [k for k in self._vectors if k[0] in dropped]:
             del self._vectors[key]
 
     # -- reading for retrieval --------------------------------------------------------------
@@ -446,8 +470,16 @@ class PolicyStore:
         if key not in self._vectors:
             policy = self.policy(policy_id)
             tag = info.sha256[:12]
+            # Rows are fetched by id (a key lookup) when the catalog knows how many there are;
+            # a metadata filter scans more as the index grows.
             where = {"$and": [{"policy_id": policy_id}, {"sha": tag}]}
-            got_chunks = self.chunks._collection.get(where=where, include=["metadatas"])
+            by_id = info.sentences > 0
+            chunk_ids = [f"{policy_id}:{n}:{tag}" for n in range(info.chunks)]
+            got_chunks = (
+                self.chunks._collection.get(ids=chunk_ids, include=["metadatas"])
+                if by_id
+                else self.chunks._collection.get(where=where, include=["metadatas"])
+            )
             chunks = sorted(
                 (
                     Chunk(
@@ -464,7 +496,12 @@ class PolicyStore:
                 ),
                 key=lambda c: c.index,
             )
-            got = self.sentences.get(where=where, include=["metadatas", "embeddings"])
+            sentence_ids = [f"{policy_id}:{tag}:s{n}" for n in range(info.sentences)]
+            got = (
+                self.sentences.get(ids=sentence_ids, include=["metadatas", "embeddings"])
+                if by_id
+                else self.sentences.get(where=where, include=["metadatas", "embeddings"])
+            )
             order = sorted(range(len(got["ids"])), key=lambda i: got["metadatas"][i]["start"])
             metas = [got["metadatas"][i] for i in order]
             sentences = [Sentence(int(m["start"]), int(m["end"])) for m in metas]

@@ -303,7 +303,9 @@ def test_sigkill_in_the_middle_of_a_folder_then_the_next_run_finishes_the_job(tm
     paths = write_policies(folder, 40)
     store = tmp_path / "store"
     command = [*CLI, "--store", str(store), "--no-bundled", "ingest", str(folder)]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env())
+    # Small ingest batches: policies are written a few at a time, so the kill lands between writes.
+    env = cli_env(POLICY_ASSISTANT_INGEST_BATCH="40")
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     # The progress bar (stderr) counts policies written; kill the process a few policies in.
     seen, deadline, buffer = 0, time.monotonic() + 240, b""
     assert proc.stderr is not None
