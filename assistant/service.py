@@ -226,7 +226,7 @@ class Assistant:
             # A policy states practices, not a record of incidents: its security clauses are no answer.
             for part in per_company:
                 part.near_misses = (part.citations or part.near_misses)[:2]
-                part.citations, part.verdict = [], "not_stated"
+                part.citations, part.verdict, part.deciding = [], "not_stated", ""
         answer.verdict = _overall_verdict(per_company)
 
         if len(per_company) == 1:
@@ -272,7 +272,11 @@ class Assistant:
         others = [i for i in order if i not in supporting]
         chosen = (supporting + others)[:k]
         return CompanyAnswer(
-            company=company, policy_id=policy_id, verdict=verdict, citations=[cite(passages[i]) for i in chosen]
+            company=company,
+            policy_id=policy_id,
+            verdict=verdict,
+            citations=[cite(passages[i]) for i in chosen],
+            deciding=clauses[deciding],
         )
 
 
@@ -331,7 +335,7 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
             cited = part.citations[0]
             line = (
                 f"{part.company}: {VERDICT_LABELS[part.verdict]}. Decided by this clause"
-                f"{' in “' + cited.section + '”' if cited.section else ''}: “{cited.quote}”"
+                f"{' in “' + cited.section + '”' if cited.section else ''}: “{part.deciding or cited.quote}”"
             )
         lines.append(line)
     if resolved.inherited:

@@ -83,6 +83,7 @@ class CompanyAnswer(BaseModel):
     answer: str = ""
     citations: list[Citation] = Field(default_factory=list)
     near_misses: list[Citation] = Field(default_factory=list)
+    deciding: str = ""  # the statement of the first citation the verdict was read from (verbatim)
 
 
 class Answer(BaseModel):
