@@ -75,16 +75,12 @@ class Handlers:
         turns = [*turns, turn]
         yield turns, render.conversation_html(turns)
         try:
-            stream = getattr(self.assistant, "stream", None)
-            if callable(stream):
-                for item in stream(message, companies=companies or None, history=history):
-                    if isinstance(item, Answer):
-                        turn.answer = item
-                    else:
-                        turn.partial += str(item)
-                        yield turns, render.conversation_html(turns)
-            if turn.answer is None:
-                turn.answer = self.assistant.ask(message, companies=companies or None, history=history)
+            for item in self.assistant.stream(message, companies=companies or None, history=history):
+                if isinstance(item, Answer):
+                    turn.answer = item
+                else:
+                    turn.partial += str(item)
+                    yield turns, render.conversation_html(turns)
         except PolicyAssistantError as err:
             turn.error = str(err)
         yield turns, render.conversation_html(turns)
