@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from assistant.rerank import POOL_FACTOR, rerank_passages
-from assistant.types import Chunk, Sentence
+from assistant.types import Chunk
 
 if TYPE_CHECKING:
     import numpy as np
@@ -223,7 +223,3 @@ class HybridRetriever:
     def _whole(vectors: PolicyVectors, policy_id: str, index: int, score: float) -> Passage:
         chunk = next(c for c in vectors.chunks if c.index == index)
         return Passage(policy_id, chunk, chunk.start, chunk.end, round(score, 4))
-
-
-def sentence_text(text: str, sentence: Sentence) -> str:
-    return text[sentence.start : sentence.end]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -63,7 +62,6 @@ class Retrieved:
     request: Request
     resolved: Resolved
     passages: dict[str, list[Passage]]
-    elapsed: float = 0.0
 
 
 class Assistant:
@@ -188,7 +186,6 @@ class Assistant:
 
     def _retrieve(self, parsed: tuple[Request, Resolved]) -> Retrieved:
         request, resolved = parsed
-        start = time.perf_counter()
         ids = resolved.policy_ids
         if not ids and not resolved.unknown:
             ids = sorted(self.store.catalog())  # no company named: ask every policy
@@ -201,7 +198,7 @@ class Assistant:
                 passages[pid] = self.retriever.search(
                     resolved.search_text, vector, pid, resolved.practices, max(k, _DECIDE_POOL)
                 )
-        return Retrieved(request, resolved, passages, time.perf_counter() - start)
+        return Retrieved(request, resolved, passages)
 
     def query_vector(self, text: str) -> np.ndarray:
         return self.embedder.embed_batch([text])[0]
