@@ -61,6 +61,12 @@ _NOT_NEGATION = re.compile(
     r"|\b(no|not|cannot|can't|never)\s+(be\s+|been\s+)?(held\s+)?(responsible|liable|accountable|control\w*|endorse\w*)\b",
     _I,
 )
+# What a technology cannot do denies nothing the company does: "cookies cannot be used
+# to run programs or deliver viruses" is read without the phrase.
+_CAPABILITY = re.compile(
+    r"\b((cookies?|web beacons?|beacons?|pixels?|pixel tags?|tags|text files?|scripts?)\s+)(cannot|can't|can not)\s+be\s+used\s+to\b",
+    _I,
+)
 # A verb joined to the one before it ("do not sell, rent or give") shares its negation.
 _COORDINATED = re.compile(r"(,|\bor|\bnor|\band|\band/or)\s*(otherwise\s+|also\s+|in any way\s+)?$", _I)
 # A condition on the user ("if you do not want us to share...") is not the company
@@ -379,6 +385,7 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
     table = _table_verdict(practice, text)
     if table is not None:
         return table
+    text = _CAPABILITY.sub(r"\1", text)
     if practice is not None and not mentions(practice, text):
         return None
     strong: list[ClauseVerdict] = []

@@ -74,6 +74,11 @@ def test_named_companies_keep_their_order_and_only_they_are_asked(bundled_assist
                  "Can I stop IPC sending me promotional emails?"]),
         ("Zopim", ["Does Zopim honor Do Not Track?", "Does Zopim respond to DNT signals?",
                    "Will Zopim respect my browser's do-not-track setting?"]),
+        ("Zopim", ["Does Zopim use cookies?", "Does Zopim put cookies on my computer?",
+                   "Does Zopim track me with cookies?", "Are cookies used by Zopim?"]),
+        ("INSZoom", ["Does INSZoom sell my data?", "Is my personal data sold by INSZoom?",
+                     "Will INSZoom sell my personal information?"]),
+        ("InsideSales", ["How long does InsideSales keep my data?", "For how long is my data retained by InsideSales?"]),
     ],
 )  # fmt: skip
 def test_paraphrases_get_the_same_verdict(bundled_assistant, company: str, paraphrases: list[str]) -> None:

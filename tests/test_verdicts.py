@@ -177,3 +177,11 @@ def test_decide_not_stated() -> None:
 def test_unknown_practice_raises() -> None:
     with pytest.raises(ValueError, match="unknown practice"):
         clause_verdict("telepathy", "We read minds.")
+
+
+def test_what_a_technology_cannot_do_denies_nothing() -> None:
+    # A cookie FAQ line is about cookies' nature, not the company refusing to use them.
+    assert clause_verdict("cookies", "Web beacons cannot be used to install software on your device.") == "yes"
+    assert clause_verdict("cookies", "We never place tracking cookies on your browser.") == "no"
+    # Data that "cannot be used to" do something is still a denial.
+    assert clause_verdict("advertising", "Your data cannot be used to target ads by our partners.") == "no"
