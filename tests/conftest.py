@@ -6,6 +6,9 @@ The default offline path runs for real here: the bundled MiniLM model, embedded 
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,3 +48,23 @@ def fixture_assistant(settings: Settings):
     assistant = build_assistant(settings)
     ingest_paths(assistant.store, [FIXTURES / "acme.txt", FIXTURES / "globex.md", FIXTURES / "initech.html"])
     return assistant
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve_app(assistant, auth: tuple[str, str] | None = None) -> Iterator[str]:
+    """The app served as `policy-assistant serve` serves it, on a free loopback port; yields its URL."""
+    from ui.app import launch
+
+    port = free_port()
+    app = launch(assistant, host="127.0.0.1", port=port, auth=auth, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()

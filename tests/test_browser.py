@@ -7,13 +7,12 @@ Debian's `chromium` (`make browser`) driven by playwright through `executable_pa
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, serve_app
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -27,22 +26,11 @@ CHROMIUM_ARGS = [
 TIMEOUT = 60_000  # ms: two shared cores, first answers load the models' caches
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(bundled_assistant) -> Iterator[str]:
     """The app over the session's bundled assistant, served on a free loopback port."""
-    from ui.app import build_app, launch_options
-
-    app = build_app(bundled_assistant)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options())
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    with serve_app(bundled_assistant) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -15,22 +15,16 @@ from click.testing import CliRunner
 from assistant.cli import main
 from assistant.errors import StoreError
 from assistant.settings import Settings
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, free_port
 
 CHROMA = Path(sys.executable).parent / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Chroma server of the venv's chromadb, persisted under tmp, stopped after the module."""
     data = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = (data / "server.log").open("w")
     server = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
@@ -105,7 +99,7 @@ def test_cli_uses_the_server_from_the_environment(chroma_url: str, tmp_path: Pat
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     from index.store import open_client
 
     with pytest.raises(StoreError, match="Cannot reach the Chroma server"):

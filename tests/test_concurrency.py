@@ -8,7 +8,6 @@ showing up in another's answers. Throughput and p95 latency are printed (`pytest
 
 from __future__ import annotations
 
-import socket
 import statistics
 import threading
 import time
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
+
+from tests.conftest import serve_app
 
 SESSIONS = 20
 QUESTIONS_PER_SESSION = 25
@@ -59,21 +60,10 @@ def script(session: int) -> list[tuple[str, str]]:
     return steps[:QUESTIONS_PER_SESSION]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(bundled_assistant) -> Iterator[str]:
-    from ui.app import build_app, launch_options
-
-    app = build_app(bundled_assistant)
-    port = free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **launch_options())
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    with serve_app(bundled_assistant) as url:
+        yield url
 
 
 def test_twenty_sessions_at_once_get_single_user_answers_and_keep_their_own_history(server, bundled_assistant):

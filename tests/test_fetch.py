@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import http.server
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from assistant.cli import main
 from assistant.errors import InputError
 from assistant.settings import Settings
 from index.fetch import fetch_page, policy_from_url
+from tests.conftest import free_port
 
 WEB = Path(__file__).parent / "fixtures" / "web"
 BOILERPLATE = (
@@ -119,11 +119,8 @@ def test_unusable_pages_say_why(server: str, tmp_path: Path, path: str, message:
 def test_timeout_and_offline_are_clear(server: str) -> None:
     with pytest.raises(InputError, match=r"no answer within 0.5 s"):
         fetch_page(f"{server}/slow", timeout=0.5)
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with pytest.raises(InputError, match="cannot connect"):
-        fetch_page(f"http://127.0.0.1:{port}/privacy", timeout=2)
+    with pytest.raises(InputError, match="cannot connect"):  # a port nothing listens on
+        fetch_page(f"http://127.0.0.1:{free_port()}/privacy", timeout=2)
     with pytest.raises(InputError, match="cannot resolve"):
         fetch_page("http://no-such-host.invalid/privacy", timeout=2)
     with pytest.raises(InputError, match="not an http"):

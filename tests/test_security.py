@@ -9,7 +9,6 @@ from __future__ import annotations
 import html
 import re
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 from assistant.errors import InputError
 from assistant.settings import Settings
 from index.ingest import ingest_paths, policy_id_for
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, serve_app
 from tests.index_state import snapshot
 from ui import render
 from ui.handlers import UPLOAD_TYPES, Handlers
@@ -34,12 +33,6 @@ QUESTIONS = (
     "How long does {c} keep my data?",
     "Does {c} use cookies?",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +49,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def server(assistant) -> Iterator[str]:
     """The app as `policy-assistant serve --auth alice:s3cret` runs it, on a free loopback port."""
-    from ui.app import launch
-
-    port = free_port()
-    app = launch(assistant, host="127.0.0.1", port=port, auth=AUTH, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}"
-    app.close()
+    with serve_app(assistant, auth=AUTH) as url:
+        yield url.rstrip("/")
 
 
 def login(server: str) -> httpx.Client:
