@@ -279,7 +279,7 @@ def _default_eval_dir() -> Path:
 @click.option(
     "--only", type=click.Choice(["seed", "policyqa", "opp115"]), multiple=True, help="Run only these sets (repeatable)."
 )
-@click.option("--limit", type=int, help="Score only the first N PolicyQA questions.")
+@click.option("--limit", type=int, help="Score an even sample of N PolicyQA questions (the same every run).")
 @click.option("--system", "systems", multiple=True, help="PolicyQA systems to compare (default: all five).")
 @click.option(
     "--out",

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import itertools
 import json
 import logging
 import re
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from assistant.citations import is_verbatim, make_citation
 from assistant.practices import PRACTICES
 from assistant.types import Citation, Verdict
+from index.chunking import sentence_spans
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -281,7 +281,6 @@ _ITEM = re.compile(
 _MEANS = re.compile(
     r"@|\bhere\b|\bclick|\bhttps?://|\bwww\.|\bsettings?\b|\bform\b|\bcall\b|\bwrit(?:e|ing) to\b|\bunsubscribe\b", _I
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
 
 
 def action_kind(quote: str) -> ActionKind:
@@ -344,14 +343,8 @@ def _units(text: str) -> list[tuple[int, int]]:
         if short_block and any(_STREET.search(m.group()) or _POSTCODE.search(m.group()) for m in lines):
             units.append(_trim(text, para.start(), para.end()))  # an address block: one quote
             continue
-        pieces: list[tuple[int, int]] = []
-        for line in lines:
-            at = para.start() + line.start()
-            cuts = [0, *(m.end() for m in _SENTENCE_END.finditer(line.group())), len(line.group())]
-            for a, b in itertools.pairwise(cuts):
-                if line.group()[a:b].strip():
-                    pieces.append(_trim(text, at + a, at + b))
-        for start, end in pieces:
+        for sentence in sentence_spans(text, para.start(), para.end()):
+            start, end = sentence.start, sentence.end
             piece = text[start:end]
             if units and _is_address_part(piece) and _continues(text, units[-1], start):
                 units[-1] = (units[-1][0], end)
