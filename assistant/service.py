@@ -357,12 +357,13 @@ def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
     from assistant.practices import tag_text
     from assistant.rerank import load_reranker
     from index.embeddings import MiniLMEmbeddings
-    from index.ingest import ensure_bundled
+    from index.ingest import ensure_bundled, upgrade_index
     from index.store import PolicyStore
 
     # A bad reranker folder fails first, before any index work.
     reranker = load_reranker(settings.reranker) if settings.reranker is not None else None
     embedder = MiniLMEmbeddings(settings.embedding_model)
     store = PolicyStore(settings, embedder, tagger=tag_text)
+    upgrade_index(store, progress=progress)
     ensure_bundled(store, progress=progress)
     return Assistant(settings, store, embedder, writer=build_writer(settings.llm), reranker=reranker)

@@ -201,3 +201,21 @@ def ensure_bundled(store: PolicyStore, progress: bool = False) -> IngestReport |
     if not store.settings.bundled or store.catalog():
         return None
     return ingest_paths(store, [bundled_folder()], progress=progress)
+
+
+def upgrade_index(store: PolicyStore, progress: bool = False) -> IngestReport | None:
+    """Index again the policies of an index written by an earlier version, then drop the old one.
+
+    Nothing a user added is lost on upgrade: the old catalog kept every policy's text and metadata.
+    """
+    policies = store.legacy_policies()
+    if not policies:
+        store.drop_legacy()  # empty leftovers, or only the format marker to bring up to date
+        return None
+    if progress:
+        import sys
+
+        print(f"Upgrading the index: indexing its {len(policies)} policies again.", file=sys.stderr)
+    report = add_policies(store, policies, progress=progress)
+    store.drop_legacy()
+    return report

@@ -1,19 +1,21 @@
-"""The index: policies, chunks and sentences in Chroma (embedded on disk, or a server).
+"""The index: policies and chunks in Chroma (embedded on disk, or a server).
 
-Three collections share a name derived from what shapes the index (embedding model, chunker
+Two collections share a name derived from what shapes the index (embedding model, chunker
 settings, format), so changing any of them makes a new index instead of a mixed one:
 - `<name>-policies`: one record per policy: full text (what citations point into) and catalog
   metadata; its embedding is the mean of the policy's chunk vectors.
 - `<name>-chunks`: chunks with section, offsets and practice tags (searched through LangChain).
-- `<name>-sentences`: every sentence with its offsets and embedding (clause-level citations).
+  Each chunk row also carries its sentences' offsets and embeddings (clause-level citations):
+  they are only ever read with their chunk, never searched, so they stay out of the ANN index.
 
-A policy is written sentences first, chunks next, catalog record last, all ids carrying the
-content hash; readers only see chunks whose hash matches the catalog, so a crash mid-ingest
-never exposes a half-written policy, and the next ingest cleans up what it left.
+A policy is written chunks first, catalog record last, all ids carrying the content hash;
+readers only see chunks whose hash matches the catalog, so a crash mid-ingest never exposes a
+half-written policy, and the next ingest cleans up what it left.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -36,7 +38,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors inside chunk rows (1 kept them in a third collection)
+UPGRADABLE = (1,)  # earlier formats whose policies `legacy_policies` reads back to index again
 SENTENCE_INPUT = "section: sentence"  # what each sentence embedding is computed from (part of the index name)
 FORMAT_FILE = "policy-assistant-store.json"
 _ADD_BATCH = 4000  # rows per Chroma call (the embedded client takes at most 5,461)
@@ -45,11 +48,9 @@ _ADD_BATCH = 4000  # rows per Chroma call (the embedded client takes at most 5,4
 _CACHED_POLICIES = 512
 
 
-def index_name(model: str, chunk_chars: int) -> str:
+def index_name(model: str, chunk_chars: int, fmt: int = FORMAT_VERSION) -> str:
     """Collection prefix naming what shapes the index."""
-    key = json.dumps(
-        {"model": Path(model).name, "chunk_chars": chunk_chars, "format": FORMAT_VERSION, "input": SENTENCE_INPUT}
-    )
+    key = json.dumps({"model": Path(model).name, "chunk_chars": chunk_chars, "format": fmt, "input": SENTENCE_INPUT})
     return "pa-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
@@ -83,7 +84,7 @@ class PolicyInfo:
     chars: int
     chunks: int
     fetched: str | None = None
-    sentences: int = 0  # 0 in stores written before the count was kept: rows are then found by filter
+    sentences: int = 0
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _check_format(store: Path) -> None:
             found = json.loads(marker.read_text()).get("format")
         except (ValueError, OSError) as err:
             raise StoreError(f"{marker} is damaged ({err}); remove the folder to rebuild the index.") from err
-        if found != FORMAT_VERSION:
+        if found != FORMAT_VERSION and found not in UPGRADABLE:
             raise StoreError(
                 f"The index at {store} was written by an incompatible version (format {found}, this version reads "
                 f"{FORMAT_VERSION}). Remove it or pass another --store to rebuild."
@@ -186,10 +187,6 @@ class PolicyStore:
     @cached_property
     def policies(self) -> Any:
         return self._collection("policies")
-
-    @cached_property
-    def sentences(self) -> Any:
-        return self._collection("sentences")
 
     @cached_property
     def chunks(self) -> Chroma:
@@ -256,11 +253,7 @@ class PolicyStore:
 
     def count(self) -> dict[str, int]:
         """Records per collection (tests compare these before and after a failed operation)."""
-        return {
-            "policies": self.policies.count(),
-            "chunks": self.chunks._collection.count(),
-            "sentences": self.sentences.count(),
-        }
+        return {"policies": self.policies.count(), "chunks": self.chunks._collection.count()}
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -329,7 +322,7 @@ class PolicyStore:
         return _Prepared(policy, sha, old, chunks, sentences, embedding_inputs(policy.text, chunks))
 
     def _write(self, items: list[tuple[_Prepared, np.ndarray]]) -> list[str]:
-        """Write prepared policies: all their sentences, then chunks, then the catalog records.
+        """Write prepared policies: all their chunks (with sentence vectors), then the catalog records.
 
         A policy becomes visible only with its catalog record (readers filter rows by the
         catalog's hash), so each one appears whole, and a replaced one switches version at
@@ -343,22 +336,13 @@ class PolicyStore:
         for prepared, _ in items:
             if prepared.old is not None:  # keep the visible version until the new one is in
                 self._delete_rows(prepared.policy.policy_id, keep_sha=prepared.old.sha256[:12])
-        sentence_rows: list[tuple[str, Any, str, dict]] = []
         chunk_rows: list[tuple[str, Any, str, dict]] = []
         records: list[tuple[str, list[float], str, dict]] = []
         for prepared, vectors in items:
             policy, sha, chunks, sentences = prepared.policy, prepared.sha, prepared.chunks, prepared.sentences
             tag = sha[:12]
             chunk_vectors = _mean_rows(vectors, [ci for ci, _ in sentences], len(chunks), [s for _, s in sentences])
-            sentence_rows += [
-                (
-                    f"{policy.policy_id}:{tag}:s{i}",
-                    vectors[i],
-                    policy.text[s.start : s.end],
-                    {"policy_id": policy.policy_id, "sha": tag, "chunk": ci, "start": s.start, "end": s.end},
-                )
-                for i, (ci, s) in enumerate(sentences)
-            ]
+            first = np.cumsum([0] + [len(c.sentences) for c in chunks])  # each chunk's rows in `vectors`
             chunk_rows += [
                 (
                     f"{c.chunk_id}:{tag}",
@@ -373,6 +357,8 @@ class PolicyStore:
                         "index": c.index,
                         "sha": tag,
                         "practices": "," + ",".join(c.practices) + ",",
+                        "sentences": ";".join(f"{s.start}:{s.end}" for s in c.sentences),
+                        "vectors": _pack(vectors[first[n] : first[n + 1]]),
                     },
                 )
                 for n, c in enumerate(chunks)
@@ -397,7 +383,6 @@ class PolicyStore:
                     },
                 )
             )
-        self._add(self.sentences, sentence_rows)
         self._add(self.chunks._collection, chunk_rows)
         self._add(self.policies, records, replace=True)  # what makes them visible
         for prepared, _ in items:
@@ -406,8 +391,51 @@ class PolicyStore:
         self.refresh()
         return ["added" if prepared.old is None else "replaced" for prepared, _ in items]
 
+    # -- upgrading an index of an earlier format --------------------------------------------
+
+    def _legacy_collections(self) -> list[Any]:
+        """Collections of this model and chunking written in an earlier format (their names differ)."""
+        found = []
+        for fmt in UPGRADABLE:
+            prefix = index_name(self.embedder.name, self.settings.chunk_chars, fmt)
+            for suffix in ("policies", "chunks", "sentences"):
+                try:
+                    found.append(self.client.get_collection(f"{prefix}-{suffix}", embedding_function=None))
+                except Exception:  # chromadb raises NotFoundError, or ValueError in older clients
+                    continue
+        return found
+
+    def legacy_policies(self) -> list[Policy]:
+        """The policies an earlier-format index holds: its catalog kept their full texts."""
+        policies = []
+        for collection in self._legacy_collections():
+            if not collection.name.endswith("-policies"):
+                continue
+            got = collection.get(include=["documents", "metadatas"])
+            for pid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                policies.append(
+                    Policy(
+                        policy_id=pid,
+                        company=meta["company"],
+                        text=text,
+                        aliases=tuple(json.loads(meta.get("aliases", "[]"))),
+                        effective=meta.get("effective") or None,
+                        source=meta.get("source") or None,
+                        fetched=meta.get("fetched") or None,
+                    )
+                )
+        return policies
+
+    def drop_legacy(self) -> None:
+        """Delete the earlier-format collections (once their policies are indexed again)."""
+        for collection in self._legacy_collections():
+            self.client.delete_collection(collection.name)
+        marker = Path(self.settings.store) / FORMAT_FILE
+        if not self.settings.chroma_url and json.loads(marker.read_text()).get("format") != FORMAT_VERSION:
+            marker.write_text(json.dumps({"format": FORMAT_VERSION}))
+
     def remove_policy(self, policy_id: str) -> None:
-        """Delete a policy and all its chunks and sentences."""
+        """Delete a policy and all its chunks."""
         if policy_id not in self.catalog():
             raise StoreError(f"No policy {policy_id!r} in the index.")
         self.policies.delete(ids=[policy_id])
@@ -429,8 +457,8 @@ class PolicyStore:
     def _add(collection: Any, rows: list[tuple[str, Any, str, dict]], replace: bool = False) -> None:
         """Write `(id, embedding, document, metadata)` rows in large batches.
 
-        Sentence and chunk ids carry the content hash and their stale rows are deleted first, so
-        they are always new: `add` skips upsert's lookups. Catalog records replace their old one.
+        Chunk ids carry the content hash and their stale rows are deleted first, so they are
+        always new: `add` skips upsert's lookups. Catalog records replace their old one.
         """
         write = collection.upsert if replace else collection.add
         for i in range(0, len(rows), _ADD_BATCH):
@@ -438,14 +466,13 @@ class PolicyStore:
             write(ids=list(ids), embeddings=list(embeddings), documents=list(documents), metadatas=list(metadatas))
 
     def _delete_rows(self, policy_id: str, keep_sha: str | None) -> None:
-        """Delete a policy's chunks and sentences, except those of `keep_sha`."""
+        """Delete a policy's chunks, except those of `keep_sha`."""
         where: dict[str, Any] = {"policy_id": policy_id}
         if keep_sha is not None:
             where = {"$and": [{"policy_id": policy_id}, {"sha": {"$ne": keep_sha}}]}
         self._delete_where(where, [policy_id])
 
     def _delete_where(self, where: dict[str, Any], policy_ids: list[str]) -> None:
-        self.sentences.delete(where=where)
         self.chunks._collection.delete(where=where)
         dropped = set(policy_ids)
         for key in [k for k in self._vectors if k[0] in dropped]:
@@ -470,62 +497,50 @@ class PolicyStore:
         if key not in self._vectors:
             policy = self.policy(policy_id)
             tag = info.sha256[:12]
-            # Rows are fetched by id (a key lookup) when the catalog knows how many there are;
-            # a metadata filter scans more as the index grows.
-            where = {"$and": [{"policy_id": policy_id}, {"sha": tag}]}
-            by_id = info.sentences > 0
-            chunk_ids = [f"{policy_id}:{n}:{tag}" for n in range(info.chunks)]
-            got_chunks = (
-                self.chunks._collection.get(ids=chunk_ids, include=["metadatas"])
-                if by_id
-                else self.chunks._collection.get(where=where, include=["metadatas"])
+            # Rows are fetched by id (a key lookup): a metadata filter scans more as the index grows.
+            got = self.chunks._collection.get(
+                ids=[f"{policy_id}:{n}:{tag}" for n in range(info.chunks)], include=["metadatas"]
             )
-            chunks = sorted(
-                (
+            chunks, sentence_chunk, matrices = [], [], []
+            for m in sorted(got["metadatas"], key=lambda m: int(m["index"])):
+                spans = tuple(
+                    Sentence(int(a), int(b)) for a, b in (p.split(":") for p in m["sentences"].split(";") if p)
+                )
+                start, end = int(m["start"]), int(m["end"])
+                chunks.append(
                     Chunk(
                         policy_id,
                         int(m["index"]),
                         m["section"],
-                        int(m["start"]),
-                        int(m["end"]),
-                        policy.text[int(m["start"]) : int(m["end"])],
-                        (),
+                        start,
+                        end,
+                        policy.text[start:end],
+                        spans,
                         tuple(p for p in m.get("practices", "").split(",") if p),
                     )
-                    for m in got_chunks["metadatas"]
-                ),
-                key=lambda c: c.index,
-            )
-            sentence_ids = [f"{policy_id}:{tag}:s{n}" for n in range(info.sentences)]
-            got = (
-                self.sentences.get(ids=sentence_ids, include=["metadatas", "embeddings"])
-                if by_id
-                else self.sentences.get(where=where, include=["metadatas", "embeddings"])
-            )
-            order = sorted(range(len(got["ids"])), key=lambda i: got["metadatas"][i]["start"])
-            metas = [got["metadatas"][i] for i in order]
-            sentences = [Sentence(int(m["start"]), int(m["end"])) for m in metas]
-            matrix = np.asarray(got["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 384))
-            by_chunk: dict[int, list[Sentence]] = {}
-            for m, s in zip(metas, sentences, strict=True):
-                by_chunk.setdefault(int(m["chunk"]), []).append(s)
-            chunks = [
-                Chunk(
-                    c.policy_id,
-                    c.index,
-                    c.section,
-                    c.start,
-                    c.end,
-                    c.text,
-                    tuple(by_chunk.get(c.index, ())),
-                    c.practices,
                 )
-                for c in chunks
-            ]
-            self._vectors[key] = PolicyVectors(policy, chunks, [int(m["chunk"]) for m in metas], sentences, matrix)
+                sentence_chunk += [int(m["index"])] * len(spans)
+                matrices.append(_unpack(m["vectors"], len(spans)))
+            sentences = [s for c in chunks for s in c.sentences]
+            matrix = np.concatenate(matrices) if matrices else np.zeros((0, 384), dtype=np.float32)
+            self._vectors[key] = PolicyVectors(policy, chunks, sentence_chunk, sentences, matrix)
             while len(self._vectors) > _CACHED_POLICIES:  # bounded: a server may see thousands of policies
                 del self._vectors[next(iter(self._vectors))]
         return self._vectors[key]
+
+
+def _pack(vectors: np.ndarray) -> str:
+    """Sentence vectors as text for a Chroma metadata value (float32, exact)."""
+    import numpy as np
+
+    return base64.b64encode(np.ascontiguousarray(vectors, dtype="<f4").tobytes()).decode("ascii")
+
+
+def _unpack(packed: str, rows: int) -> np.ndarray:
+    import numpy as np
+
+    flat = np.frombuffer(base64.b64decode(packed), dtype="<f4")
+    return flat.reshape(rows, -1).astype(np.float32) if rows else np.zeros((0, 384), dtype=np.float32)
 
 
 def _mean_rows(vectors: np.ndarray, groups: list[int], n: int, sentences: list[Sentence]) -> np.ndarray:

@@ -1,9 +1,8 @@
 """What a test compares before and after an operation that must change nothing: the index's contents.
 
-`snapshot(store)` counts and hashes ids, documents and metadatas of the three collections
-(policies, chunks, sentences), so "the index is exactly as before" is one equality.
-`check_consistent(store)` checks the crash-safety invariant: every chunk and sentence row
-either belongs to its policy's current catalog version or is invisible to search.
+`snapshot(store)` counts and hashes ids, documents and metadatas of the two collections
+(policies, chunks with their sentence vectors), so "the index is exactly as before" is one equality.
+`check_consistent(store)` checks the crash-safety invariant: every chunk row either belongs to its policy's current catalog version or is invisible to search.
 """
 
 from __future__ import annotations
@@ -23,11 +22,11 @@ class Snapshot:
 
 
 def _collections(store: PolicyStore) -> dict[str, Any]:
-    return {"policies": store.policies, "chunks": store.chunks._collection, "sentences": store.sentences}
+    return {"policies": store.policies, "chunks": store.chunks._collection}
 
 
 def snapshot(store: PolicyStore) -> Snapshot:
-    """Counts and a SHA-256 of (id, document, metadata) of every row of the three collections."""
+    """Counts and a SHA-256 of (id, document, metadata) of every row of the two collections."""
     counts, digests = {}, {}
     for name, collection in _collections(store).items():
         got = collection.get(include=["documents", "metadatas"])
@@ -39,18 +38,15 @@ def snapshot(store: PolicyStore) -> Snapshot:
     return Snapshot(counts, digests)
 
 
-def stray_rows(store: PolicyStore) -> dict[str, list[str]]:
-    """Chunk and sentence ids whose policy is not in the catalog or whose sha is not the catalog's."""
+def stray_rows(store: PolicyStore) -> list[str]:
+    """Chunk ids whose policy is not in the catalog or whose sha is not the catalog's."""
     catalog = store.catalog()
-    stray: dict[str, list[str]] = {}
-    for name in ("chunks", "sentences"):
-        got = _collections(store)[name].get(include=["metadatas"])
-        stray[name] = [
-            row_id
-            for row_id, meta in zip(got["ids"], got["metadatas"], strict=True)
-            if meta["policy_id"] not in catalog or catalog[meta["policy_id"]].sha256[:12] != meta["sha"]
-        ]
-    return stray
+    got = store.chunks._collection.get(include=["metadatas"])
+    return [
+        row_id
+        for row_id, meta in zip(got["ids"], got["metadatas"], strict=True)
+        if meta["policy_id"] not in catalog or catalog[meta["policy_id"]].sha256[:12] != meta["sha"]
+    ]
 
 
 def check_consistent(store: PolicyStore) -> None:
@@ -71,7 +67,7 @@ def check_consistent(store: PolicyStore) -> None:
         vectors = store.vectors(pid)
         assert vectors.sentences, f"{pid}: no sentences"
         assert len({(s.start, s.end) for s in vectors.sentences}) == len(vectors.sentences), f"{pid}: duplicates"
-        assert len(vectors.sentence_vectors) == len(vectors.sentences)
+        assert len(vectors.sentence_vectors) == len(vectors.sentences) == info.sentences
     stray = stray_rows(store)
     visible_ids = set(visible["ids"])
-    assert not visible_ids & set(stray["chunks"])
+    assert not visible_ids & set(stray)

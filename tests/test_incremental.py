@@ -11,10 +11,11 @@ from click.testing import CliRunner
 
 from assistant.cli import main
 from assistant.errors import InputError
+from assistant.service import build_assistant
 from assistant.settings import Settings
 from index.embeddings import MiniLMEmbeddings
-from index.ingest import ingest_paths
-from index.store import PolicyStore
+from index.ingest import ingest_paths, upgrade_index
+from index.store import FORMAT_FILE, FORMAT_VERSION, PolicyStore, index_name, open_client
 from tests.conftest import FIXTURES
 
 
@@ -42,8 +43,7 @@ def corpus(tmp_path: Path) -> Path:
 def expected_rows(store: PolicyStore) -> dict[str, int]:
     """What the store must hold if every policy is there exactly once, in its current version."""
     catalog = store.catalog()
-    sentences = sum(len(store.vectors(pid).sentences) for pid in catalog)
-    return {"policies": len(catalog), "chunks": sum(i.chunks for i in catalog.values()), "sentences": sentences}
+    return {"policies": len(catalog), "chunks": sum(i.chunks for i in catalog.values())}
 
 
 def test_unchanged_reingest_embeds_nothing(settings: Settings, corpus: Path) -> None:
@@ -134,7 +134,6 @@ def test_remove_command_deletes_every_row(tmp_path: Path, corpus: Path) -> None:
     store = PolicyStore(settings, MiniLMEmbeddings())
     before = store.count()
     globex = store.catalog()["globex"]
-    globex_sentences = len(store.vectors("globex").sentences)
 
     result = runner.invoke(main, [*store_args, "remove", "Globex"])
     assert result.exit_code == 0, result.output
@@ -142,12 +141,8 @@ def test_remove_command_deletes_every_row(tmp_path: Path, corpus: Path) -> None:
 
     after = PolicyStore(settings, MiniLMEmbeddings())
     assert "globex" not in after.catalog()
-    assert after.count() == {
-        "policies": before["policies"] - 1,
-        "chunks": before["chunks"] - globex.chunks,
-        "sentences": before["sentences"] - globex_sentences,
-    }
-    assert after.sentences.get(where={"policy_id": "globex"})["ids"] == []
+    assert after.count() == {"policies": before["policies"] - 1, "chunks": before["chunks"] - globex.chunks}
+    assert after.chunks._collection.get(where={"policy_id": "globex"})["ids"] == []
     missing = runner.invoke(main, [*store_args, "remove", "Globex"])
     assert missing.exit_code == 1
     assert "No policy for 'Globex'" in missing.output
@@ -169,3 +164,39 @@ def test_a_taken_company_name_is_refused_before_anything_is_written(
         ingest_paths(store, [other])
     assert store.count() == counts
     assert "fresh" not in store.catalog()
+
+
+def test_an_index_of_the_earlier_format_is_upgraded_without_losing_a_policy(settings: Settings) -> None:
+    # A format-1 index as the previous version left it: a catalog record holding the full text,
+    # and a third collection of sentence rows.
+    client = open_client(settings)
+    (settings.store / FORMAT_FILE).write_text('{"format": 1}')
+    old = index_name(MiniLMEmbeddings().name, settings.chunk_chars, fmt=1)
+    text = (FIXTURES / "acme.txt").read_text()
+    catalog = client.get_or_create_collection(f"{old}-policies", embedding_function=None)
+    meta = {"company": "Acme", "aliases": '["Acme Corp"]', "effective": "2024-01-01", "source": "acme.txt"}
+    catalog.add(ids=["acme"], embeddings=[[0.05] * 384], documents=[text], metadatas=[{**meta, "sha256": "0" * 64}])
+    client.get_or_create_collection(f"{old}-sentences", embedding_function=None).add(
+        ids=["acme:x:s0"], embeddings=[[0.05] * 384], metadatas=[{"policy_id": "acme"}]
+    )
+
+    assistant = build_assistant(settings)
+    info = assistant.store.catalog()["acme"]
+    assert (info.company, info.aliases, info.effective, info.source) == (
+        "Acme",
+        ("Acme Corp",),
+        "2024-01-01",
+        "acme.txt",
+    )
+    assert assistant.store.policy("acme").text == text
+    answer = assistant.ask("Does Acme sell my data?")
+    assert answer.per_company[0].citations
+    assert all(c.quote == text[c.start : c.end] for c in answer.per_company[0].citations)
+    names = [c.name for c in assistant.store.client.list_collections()]
+    assert not [n for n in names if n.startswith(old)]
+    assert f'"format": {FORMAT_VERSION}' in (settings.store / FORMAT_FILE).read_text()
+
+    # The next start finds nothing to upgrade and indexes nothing again.
+    embedder = CountingEmbeddings()
+    assert upgrade_index(PolicyStore(settings, embedder)) is None
+    assert embedder.embedded == 0
