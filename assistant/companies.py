@@ -23,6 +23,13 @@ _NOT_COMPANIES = frozenset(
     cookies google analytics mr ms dr ok okay please thanks hi hello
     """.split()
 )
+# Capitalised phrases of privacy law and practice whose words are no company ("Do Not Track").
+_NOT_COMPANY_PHRASES = re.compile(
+    r"\b(do[- ]not[- ](track|sell|share)|global privacy control|privacy shield|united (states|kingdom)"
+    r"|european (union|economic area)|social security( numbers?)?|terms of (service|use)|shine the light"
+    r"|safe harbou?r|standard contractual clauses|federal trade commission|data protection (officer|authority))\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -76,7 +83,8 @@ class CompanyResolver:
         matches = list(_WORD.finditer(question))
         words = [(m.start(), m.group().rstrip(".'’").removesuffix("'s").removesuffix("’s")) for m in matches]
         found: list[tuple[int, int, str]] = []
-        used: set[int] = set()
+        phrases = [m.span() for m in _NOT_COMPANY_PHRASES.finditer(question)]
+        used: set[int] = {i for i, (start, _) in enumerate(words) if any(a <= start < b for a, b in phrases)}
         for size in (3, 2, 1):  # longest names first: "Instant Prospect Conversion", "Inside Sales"
             for i in range(len(words) - size + 1):
                 if used & set(range(i, i + size)):

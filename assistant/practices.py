@@ -241,6 +241,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "children": _rx(
         r"\b(child|children|kids?|minors?|teens?|teenagers?|underage|coppa)\b",
+        r"\b\d{1,2}[- ]years?[- ]olds?\b",
         r"\b(minimum|min|youngest|old enough|how old)\b.{0,20}\b(age|old|to use|sign ?up)?",
         r"\bage (limit|requirement|restriction)",
         r"\bunder (13|16|18)\b",
@@ -326,6 +327,30 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 # Specific practices outrank the general ones they imply when both match.
+# Question-only practices: a taxonomy practice asked as an action. "Do they collect data from
+# kids?" asks whether it happens (a "does not knowingly collect" clause answers no); "what's the
+# minimum age?" asks what the policy says (the same clause answers yes: it states an age). They
+# share their base practice's lexicon and taxonomy row and are decided as actions.
+QUESTION_ONLY: dict[str, tuple[str, str]] = {
+    "children_data": ("children", "whether it collects data from children"),
+}
+_ACTION_SENSE: dict[str, re.Pattern[str]] = {
+    "children_data": _rx(
+        r"\b(collect|gather|get|take|store|keep|use|process|track|sell|share|record|want)\w*\b[^?.]{0,50}"
+        r"\b(child|children|kids?|minors?|teens?|teenagers?|under ?(13|16|18))\b",
+        r"\b(child|children|kids?|minors?|teens?|teenagers?)\b[^?.]{0,30}\b(use|sign|join|register|create|make|have)\w*\b",
+        r"\b(data|info\w*|details|photos?)\b[^?.]{0,30}\b(from|of|about)\b[^?.]{0,15}\b(child|children|kids?|minors?|teens?)\b",
+        r"\b(for|aimed at|directed (at|to)|intended for|meant for|allowed?|let)\b[^?.]{0,20}\b(child|children|kids?|minors?|teens?)\b",
+        r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
+    ),
+}
+
+
+def base_practice(name: str) -> str:
+    """The taxonomy practice behind a question-only one (itself for taxonomy practices)."""
+    return QUESTION_ONLY[name][0] if name in QUESTION_ONLY else name
+
+
 _QUESTION_ORDER: tuple[str, ...] = (
     "do_not_track",
     "sale",
@@ -363,6 +388,11 @@ def practices_in_question(question: str) -> list[str]:
     # A deletion question asked through "how long after I delete" is about retention.
     if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
         found.remove("access_deletion")
+    # "Do they collect data from kids?" asks whether it happens, not what the policy says.
+    for name, (base, _) in QUESTION_ONLY.items():
+        if base in found and _ACTION_SENSE[name].search(question):
+            found[found.index(base)] = name
+            found = [n for n in found if n != "collection"]
     # "Do Not Track" contains "track": it is not a cookies/collection question too.
     if "do_not_track" in found:
         found = [n for n in found if n not in ("cookies", "collection")]
@@ -456,6 +486,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(child|children|kids|minors?|teens?|teenagers?|coppa)\b",
         r"\bunder (the age of )?(13|16|18|thirteen|sixteen|eighteen)\b",
         r"\b(13|16|18|thirteen) years (of age|old)\b",
+        r"\b(1[0-9]|thirteen|sixteen|eighteen)\s+(years\s+(of age|old)\s+)?or older\b",
         r"\bparent(s|al)?\b",
         r"\bminimum age\b",
     ),
@@ -578,6 +609,7 @@ _MENTION_EXTRA: dict[str, re.Pattern[str]] = {
 
 def mentions(practice: str, text: str) -> bool:
     """Whether `text` speaks to `practice` by the clause lexicon."""
+    practice = base_practice(practice)
     if practice == "sale":
         return _sale_of_data(text)
     if _TEXT_PATTERNS[practice].search(text) is not None:

@@ -20,7 +20,7 @@ from assistant.chat import Resolved, resolve
 from assistant.citations import enforce_verbatim, make_citation
 from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
-from assistant.practices import PRACTICES
+from assistant.practices import PRACTICES, QUESTION_ONLY
 from assistant.retrieval import HybridRetriever, Passage
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict
 from assistant.verdicts import clause_verdict, decide
@@ -302,6 +302,8 @@ def _overall_verdict(parts: list[CompanyAnswer]) -> Verdict:
 
 
 def _practice_phrase(practice: str | None) -> str:
+    if practice in QUESTION_ONLY:
+        return QUESTION_ONLY[practice][1]
     return PRACTICES[practice].question if practice in PRACTICES else "anything on this"
 
 

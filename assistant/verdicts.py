@@ -36,13 +36,13 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.practices import PRACTICES, mentions, sells_data
+from assistant.practices import PRACTICES, base_practice, mentions, sells_data
 from assistant.types import Verdict
 
 ClauseVerdict = Literal["yes", "no", "partial"]
 
 ACTION_PRACTICES = frozenset(
-    {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
+    {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment", "children_data"}
 )
 
 _I = re.IGNORECASE
@@ -197,6 +197,25 @@ _CONSENT_GATE = re.compile(
     r"\bonly\b[^.;]{0,40}\b(with|upon|after|if)\b[^.;]{0,20}\b(your|you|their)\b[^.;]{0,20}\b(consent|permission|authori[sz]ation|agree|approv)\w*",
     _I,
 )
+# Children asked as an action: whether the service takes their data or lets them in. An age
+# floor ("designed for people at least 13 years old", "you must be 16 or older") and a
+# clean-up promise ("if we learn we have collected data from a child, we delete it") both
+# answer no: neither happens by design.
+_CHILD_ACTIONS = re.compile(
+    r"\b(collect\w*|gather\w*|obtain\w*|solicit\w*|receiv\w*|process\w*|use|uses|allow\w*|permit\w*|"
+    r"direct\w*|target\w*|intend\w*|market\w*|design\w*|sign(s|ed)? up|register\w*|accept\w*|open|create)\b",
+    _I,
+)
+_AGE_FLOOR = re.compile(
+    r"\b(at least|over|older than|above)\s+(the age of\s+)?\d{1,2}\b|\b\d{1,2}\s+(years\s+(of age\s+)?|years old\s+)?or older\b"
+    r"|\b(must|have to|need to)\s+be\s+(at least\s+)?\d{1,2}\b",
+    _I,
+)
+_POSSESSIVE = re.compile(r"['\u2019]s?\s+$")
+_IF_LEARNED = re.compile(
+    r"\b(if|when|should)\b[^.;]{0,30}\b(learn|discover|become aware|find out|are notified|are made aware|have reason to believe)\w*",
+    _I,
+)
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
     r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"
@@ -307,6 +326,13 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
     clause = _TOPIC_PHRASE.sub(" ", clause)
     has_third = re.search(r"\b" + _THIRD + r"\b", clause, _I) is not None
     weak: ClauseVerdict | None = None
+    if practice == "children_data":
+        if _AGE_FLOOR.search(clause) or _IF_LEARNED.search(clause):
+            return "no", True
+        for m in _CHILD_ACTIONS.finditer(clause):
+            if not _POSSESSIVE.search(clause, max(0, m.start() - 4), m.start()):  # "their children's use" is a noun
+                return _polarity_at(clause, m.start()), True
+        return None
     for m in _ACTIONS.get(practice, _HANDLING).finditer(clause):
         strong = True
         if practice == "sharing":
@@ -380,8 +406,9 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
     Returns None when the text does not address the practice. With `practice=None`
     the polarity of the clause's data-handling statements is judged.
     """
-    if practice is not None and practice not in PRACTICES:
+    if practice is not None and base_practice(practice) not in PRACTICES:
         raise ValueError(f"unknown practice: {practice!r}")
+    text = text.replace("\u2019", "'")  # "don’t" negates as "don't" does
     table = _table_verdict(practice, text)
     if table is not None:
         return table
@@ -406,7 +433,10 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
         return None
     # The practice is named but no verb states or denies it (a "Cookies" notice, a
     # "third parties" section, "if you do not want us to share..."): naming it is
-    # taken as stating it.
+    # taken as stating it. Children named in passing ("parents should monitor their
+    # children's use") say nothing of whether their data is taken.
+    if practice == "children_data":
+        return None
     return "partial" if practice == "do_not_track" else "yes"
 
 

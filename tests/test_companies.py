@@ -39,4 +39,8 @@ def test_unknown_companies_are_named_not_guessed() -> None:
     assert found.policy_ids == []
     assert found.unknown == ["Zendesk"]
     assert RESOLVER.resolve("Is Zopim GDPR compliant under EU law?").unknown == []
+    # Capitalised phrases of privacy practice name no company.
+    found = RESOLVER.resolve("Does INSZoom respond to Do Not Track or Global Privacy Control signals?")
+    assert (found.policy_ids, found.unknown) == (["inszoom"], [])
+    assert RESOLVER.resolve("Does Zopim transfer data to the United States under the Privacy Shield?").unknown == []
     assert RESOLVER.match("Zoom") is None

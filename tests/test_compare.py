@@ -69,7 +69,7 @@ def test_named_companies_keep_their_order_and_only_they_are_asked(bundled_assist
     ("company", "paraphrases"),
     [
         ("ZoomSupport", ["How old do I have to be to use ZoomSupport?", "What is the minimum age for ZoomSupport?",
-                         "Can kids use ZoomSupport?", "Does ZoomSupport have an age limit?"]),
+                         "Does ZoomSupport have an age limit?"]),
         ("IPC", ["Can I opt out of IPC marketing emails?", "How do I unsubscribe from IPC newsletters?",
                  "Can I stop IPC sending me promotional emails?"]),
         ("Zopim", ["Does Zopim honor Do Not Track?", "Does Zopim respond to DNT signals?",
@@ -85,6 +85,22 @@ def test_paraphrases_get_the_same_verdict(bundled_assistant, company: str, parap
     verdicts = {q: bundled_assistant.ask(q).verdict for q in paraphrases}
     assert len(set(verdicts.values())) == 1, verdicts
     assert all(bundled_assistant.ask(q).companies for q in paraphrases)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        # Asked as an action, an age limit answers no; asked about the age, it answers yes.
+        ("Does INSZoom collect information from children?", "no"),
+        ("Does IPC collect data from kids?", "no"),
+        ("Can kids use ZoomSupport?", "no"),
+        ("Can my 12 year old sign up for Zopim?", "no"),
+        ("Does InsideSales collect data from children?", "not_stated"),
+        ("What is the minimum age for ZoomSupport?", "yes"),
+    ],
+)
+def test_children_asked_as_an_action_or_about_the_age(bundled_assistant, question: str, verdict: str) -> None:
+    assert bundled_assistant.ask(question).verdict == verdict
 
 
 def test_seed_dev_comparison_per_company(bundled_assistant) -> None:

@@ -52,7 +52,17 @@ from assistant.verdicts import clause_verdict, decide
         ("retention", "We retain personal data as long as necessary to provide the service.", "partial"),
         ("children", "Our services are not directed to individuals under 16.", "yes"),
         ("children", "We do not knowingly collect personal information from children under 13.", "yes"),
+        # The same clauses answer "do they collect data from kids?" as an action.
+        ("children_data", "Our services are not directed to individuals under 16.", "no"),
+        ("children_data", "We do not knowingly collect personal information from children under 13.", "no"),
+        ("children_data", "Our website and services are designed for people who are at least 13 years old.", "no"),
+        ("children_data", "You must be 18 or older to open an account.", "no"),
+        ("children_data", "If we learn that we have collected data from a child under 13, we will delete it.", "no"),
+        ("children_data", "Children under 13 may use the service with verifiable parental consent.", "yes"),
+        ("children_data", "Our games are designed for children aged 8 to 12.", "yes"),
         ("do_not_track", "We do not honor Do Not Track signals.", "no"),
+        ("do_not_track", "We don\u2019t honor Do Not Track signals.", "no"),  # a typographic apostrophe
+        ("sale", "We don\u2019t sell your personal information.", "no"),
         ("do_not_track", "Our site responds to Do Not Track browser signals.", "yes"),
         ("access_deletion", "You can access, correct or delete your personal information in settings.", "yes"),
         ("access_deletion", "We do not offer a way to delete your account data.", "no"),
@@ -115,6 +125,7 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("biometric", "We collect your email address."),
         ("do_not_track", "You can contact us at privacy@example.com."),
         ("retention", "We follow the framework's principles on the collection, use, and retention of personal data."),
+        ("children_data", "We encourage parents to monitor their children's use of the Internet."),
     ],
 )
 def test_unrelated_clause_is_none(practice: str, text: str) -> None:
