@@ -326,29 +326,51 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 
+
 # Specific practices outrank the general ones they imply when both match.
-# Question-only practices: a taxonomy practice asked as an action. "Do they collect data from
-# kids?" asks whether it happens (a "does not knowingly collect" clause answers no); "what's the
-# minimum age?" asks what the policy says (the same clause answers yes: it states an age). They
-# share their base practice's lexicon and taxonomy row and are decided as actions.
-QUESTION_ONLY: dict[str, tuple[str, str]] = {
-    "children_data": ("children", "whether it collects data from children"),
-}
-_ACTION_SENSE: dict[str, re.Pattern[str]] = {
-    "children_data": _rx(
-        r"\b(collect|gather|get|take|store|keep|use|process|track|sell|share|record|want)\w*\b[^?.]{0,50}"
-        r"\b(child|children|kids?|minors?|teens?|teenagers?|under ?(13|16|18))\b",
-        r"\b(child|children|kids?|minors?|teens?|teenagers?)\b[^?.]{0,30}\b(use|sign|join|register|create|make|have)\w*\b",
-        r"\b(data|info\w*|details|photos?)\b[^?.]{0,30}\b(from|of|about)\b[^?.]{0,15}\b(child|children|kids?|minors?|teens?)\b",
-        r"\b(for|aimed at|directed (at|to)|intended for|meant for|allowed?|let)\b[^?.]{0,20}\b(child|children|kids?|minors?|teens?)\b",
-        r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
+@dataclass(frozen=True)
+class QuestionSense:
+    """A narrower way of asking about a taxonomy practice, decided on clauses that fit it."""
+
+    base: str  # the taxonomy practice: lexicon, label and tags
+    phrase: str  # completes "the policy does not say ..."
+    asked: re.Pattern[str]  # a question asking this way
+    requires: re.Pattern[str] | None = None  # what a clause must also say to answer it
+
+
+# Question-only practices. "Do they collect data from kids?" asks whether it happens (a "does
+# not knowingly collect" clause answers no: it is decided as an action), where "what's the
+# minimum age?" asks what the policy says (the same clause answers yes: it states an age).
+# "Can I stop their marketing emails?" is answered by a clause about messages, not by one about
+# disabling cookies, though both are choices the policy offers.
+QUESTION_ONLY: dict[str, QuestionSense] = {
+    "children_data": QuestionSense(
+        "children",
+        "whether it collects data from children",
+        _rx(
+            r"\b(collect|gather|get|take|store|keep|use|process|track|sell|share|record|want)\w*\b[^?.]{0,50}"
+            r"\b(child|children|kids?|minors?|teens?|teenagers?|under ?(13|16|18))\b",
+            r"\b(child|children|kids?|minors?|teens?|teenagers?)\b[^?.]{0,30}\b(use|sign|join|register|create|make|have)\w*\b",
+            r"\b(data|info\w*|details|photos?)\b[^?.]{0,30}\b(from|of|about)\b[^?.]{0,15}\b(child|children|kids?|minors?|teens?)\b",
+            r"\b(for|aimed at|directed (at|to)|intended for|meant for|allowed?|let)\b[^?.]{0,20}\b(child|children|kids?|minors?|teens?)\b",
+            r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
+        ),
+    ),
+    "marketing_messages": QuestionSense(
+        "marketing_optout",
+        "whether you can opt out of its marketing messages",
+        _rx(r"\b(e-?mails?|newsletters?|promo\w*|marketing|messages?|texts?|sms|calls?|mailings?|spam|offers)\b"),
+        _rx(
+            r"\b(e-?mails?|newsletters?|promo\w*|marketing|messages?|communications?|texts?|sms|calls?|mailings?)\b",
+            r"\b(unsubscrib\w*|offers|advertis\w*|solicitations?)\b",
+        ),
     ),
 }
 
 
 def base_practice(name: str) -> str:
     """The taxonomy practice behind a question-only one (itself for taxonomy practices)."""
-    return QUESTION_ONLY[name][0] if name in QUESTION_ONLY else name
+    return QUESTION_ONLY[name].base if name in QUESTION_ONLY else name
 
 
 _QUESTION_ORDER: tuple[str, ...] = (
@@ -389,10 +411,11 @@ def practices_in_question(question: str) -> list[str]:
     if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
         found.remove("access_deletion")
     # "Do they collect data from kids?" asks whether it happens, not what the policy says.
-    for name, (base, _) in QUESTION_ONLY.items():
-        if base in found and _ACTION_SENSE[name].search(question):
-            found[found.index(base)] = name
-            found = [n for n in found if n != "collection"]
+    for name, sense in QUESTION_ONLY.items():
+        if sense.base in found and sense.asked.search(question):
+            found[found.index(sense.base)] = name
+            if sense.base == "children":
+                found = [n for n in found if n != "collection"]
     # "Do Not Track" contains "track": it is not a cookies/collection question too.
     if "do_not_track" in found:
         found = [n for n in found if n not in ("cookies", "collection")]
@@ -495,7 +518,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\bsecur(e|ed|ing|ely)\b",
         r"(?<!national )(?<!social )\bsecurity\b(?!\s+(purposes?|reasons?|numbers?|requirements?))",
         r"\bencrypt\w*",
-        r"\b(ssl|tls|https)\b",
+        r"\b(ssl|tls)\b|\bhttps\b(?!://)",  # a link's "https://" secures nothing
         r"\bsafeguards?\b",
         r"\bfirewalls?\b",
         r"\bunauthori[sz]ed (access|use|disclosure)\b",
@@ -609,7 +632,9 @@ _MENTION_EXTRA: dict[str, re.Pattern[str]] = {
 
 def mentions(practice: str, text: str) -> bool:
     """Whether `text` speaks to `practice` by the clause lexicon."""
-    practice = base_practice(practice)
+    sense = QUESTION_ONLY.get(practice)
+    if sense is not None:
+        return mentions(sense.base, text) and (sense.requires is None or sense.requires.search(text) is not None)
     if practice == "sale":
         return _sale_of_data(text)
     if _TEXT_PATTERNS[practice].search(text) is not None:

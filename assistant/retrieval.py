@@ -2,9 +2,10 @@
 
 For a query and a policy: dense chunk search in Chroma (through LangChain) and BM25 over the
 same chunks (bm25s) are fused by weighted reciprocal rank fusion; then every sentence of the
-best chunks is scored on its own (its precomputed embedding, its BM25 score, the chunk's fused
-rank, practice tags and section heading) and the best sentences, grown by a neighbour when
-they are too short to read alone, become the citations. Offsets stay exact throughout.
+best chunks, and of the chunks holding the policy's best sentences however those chunks fused,
+is scored on its own (its precomputed embedding under its section heading, its BM25 score,
+whether it speaks to the practice asked about) and the best sentences, grown by their better
+neighbours up to a length limit, become the citations. Offsets stay exact throughout.
 """
 
 from __future__ import annotations
@@ -158,6 +159,8 @@ class HybridRetriever:
         if mode == "hybrid":
             return [self._whole(vectors, policy_id, index, score) for index, score in ranked[:k]]
         ranked = ranked[: s.clause_chunks]
+        # The chunks of the best sentences compete too, however their chunks fused.
+        ranked += [(ci, fused[ci]) for ci in by_sentence[: s.sentence_chunks] if ci not in dict(ranked)]
         chunk_by_index = {c.index: c for c in vectors.chunks}
         # Clause selection: in each fused chunk, windows around its best sentences; a window's score is
         # its chunk's fused score (normalised) plus its seed sentence's own score.

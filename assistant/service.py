@@ -303,7 +303,7 @@ def _overall_verdict(parts: list[CompanyAnswer]) -> Verdict:
 
 def _practice_phrase(practice: str | None) -> str:
     if practice in QUESTION_ONLY:
-        return QUESTION_ONLY[practice][1]
+        return QUESTION_ONLY[practice].phrase
     return PRACTICES[practice].question if practice in PRACTICES else "anything on this"
 
 

@@ -53,8 +53,11 @@ class RetrievalSettings(BaseModel):
     bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in its score.")
     practice_weight: float = Field(0.3, ge=0, description="Bonus for sentences that speak to the practice asked about.")
     clause_chunks: int = Field(5, ge=1, description="Best fused chunks in which clauses are chosen.")
+    sentence_chunks: int = Field(
+        3, ge=0, description="Chunks of the best-scoring sentences that compete for clauses however their chunks fuse."
+    )
     windows_per_chunk: int = Field(2, ge=1, description="Citations one chunk may give.")
-    window_weight: float = Field(0.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
+    window_weight: float = Field(1.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
     max_citation_chars: int = Field(
         520, ge=50, description="A citation grows by neighbouring sentences up to this size."

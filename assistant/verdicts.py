@@ -426,7 +426,7 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
             if found is not None:
                 (strong if found[1] else weak).append(found[0])
         else:
-            strong.append(_descriptive_polarity(practice, clause))
+            strong.append(_descriptive_polarity(base_practice(practice), clause))
     if strong or weak:
         return _combine(strong or weak)
     if practice is None:

@@ -60,6 +60,8 @@ from assistant.verdicts import clause_verdict, decide
         ("children_data", "If we learn that we have collected data from a child under 13, we will delete it.", "no"),
         ("children_data", "Children under 13 may use the service with verifiable parental consent.", "yes"),
         ("children_data", "Our games are designed for children aged 8 to 12.", "yes"),
+        ("marketing_messages", "You may unsubscribe from our newsletters at any time.", "yes"),
+        ("marketing_messages", "You cannot opt out of service announcements and account e-mails.", "no"),
         ("do_not_track", "We do not honor Do Not Track signals.", "no"),
         ("do_not_track", "We don\u2019t honor Do Not Track signals.", "no"),  # a typographic apostrophe
         ("sale", "We don\u2019t sell your personal information.", "no"),
@@ -126,6 +128,7 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("do_not_track", "You can contact us at privacy@example.com."),
         ("retention", "We follow the framework's principles on the collection, use, and retention of personal data."),
         ("children_data", "We encourage parents to monitor their children's use of the Internet."),
+        ("marketing_messages", "We also give you information about how to disable cookies below."),
     ],
 )
 def test_unrelated_clause_is_none(practice: str, text: str) -> None:
