@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.companies import CompanyResolver
-from assistant.practices import PRACTICES, base_practice, practices_in_question
+from assistant.practices import practice_description, practices_in_question
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -75,7 +75,7 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
     if practices:
         # The practice's own description, in the words policies use, steadies retrieval
         # across paraphrases ("Is my data sold?" / "Do they sell my info?").
-        search_text = f"{neutral} {PRACTICES[base_practice(practices[0])].description}"
+        search_text = f"{neutral} {practice_description(practices[0])}"
     everyone = not policy_ids and not found.unknown and corpus_wide and not refers
     if not policy_ids and not found.unknown and earlier and not everyone:
         if compare and refers:

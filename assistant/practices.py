@@ -336,9 +336,11 @@ class QuestionSense:
     phrase: str  # completes "the policy does not say ..."
     asked: re.Pattern[str]  # a question asking this way
     requires: re.Pattern[str] | None = None  # what a clause must also say to answer it
+    description: str | None = None  # search words, when narrower than the base practice's
 
 
-# Question-only practices. "Do they collect data from kids?" asks whether it happens (a "does
+# Question-only practices. "Do they train AI on my chats?" is answered by a clause about
+# training models, not by one about collecting chats. "Do they collect data from kids?" asks whether it happens (a "does
 # not knowingly collect" clause answers no: it is decided as an action), where "what's the
 # minimum age?" asks what the policy says (the same clause answers yes: it states an age).
 # "Can I stop their marketing emails?" is answered by a clause about messages, not by one about
@@ -356,6 +358,14 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
         ),
     ),
+    "ai_training": QuestionSense(
+        "collection",
+        "whether it trains AI models on your data",
+        _rx(r"\b(train\w*|ai|a\.i\.|artificial intelligence|machine learning|ml models?|llms?|language models?)\b"),
+        _rx(r"\b(train\w*|ai|artificial intelligence|machine learning|models?|algorithms?|llms?|generative)\b"),
+        "Whether personal data, content, calls, chats or messages are used to train artificial intelligence "
+        "or machine learning models.",
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",
@@ -366,6 +376,14 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         ),
     ),
 }
+
+
+def practice_description(name: str) -> str:
+    """The words policies use for a practice (a question-only one's own, else its base practice's)."""
+    sense = QUESTION_ONLY.get(name)
+    if sense is not None and sense.description:
+        return sense.description
+    return PRACTICES[base_practice(name)].description
 
 
 def base_practice(name: str) -> str:

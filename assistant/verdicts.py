@@ -42,7 +42,8 @@ from assistant.types import Verdict
 ClauseVerdict = Literal["yes", "no", "partial"]
 
 ACTION_PRACTICES = frozenset(
-    {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment", "children_data"}
+    {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
+    | {"children_data", "ai_training"}
 )
 
 _I = re.IGNORECASE

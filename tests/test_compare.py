@@ -90,16 +90,22 @@ def test_paraphrases_get_the_same_verdict(bundled_assistant, company: str, parap
 @pytest.mark.parametrize(
     ("question", "verdict"),
     [
-        # Asked as an action, an age limit answers no; asked about the age, it answers yes.
+        # Children asked as an action: an age limit answers no; asked about the age, it answers yes.
         ("Does INSZoom collect information from children?", "no"),
         ("Does IPC collect data from kids?", "no"),
         ("Can kids use ZoomSupport?", "no"),
         ("Can my 12 year old sign up for Zopim?", "no"),
         ("Does InsideSales collect data from children?", "not_stated"),
         ("What is the minimum age for ZoomSupport?", "yes"),
+        # Training AI is answered by a clause about models, not by one about collecting data.
+        ("Does IPC use my chats to train its AI?", "no"),
+        ("Does InsideSales use my data to train AI?", "not_stated"),
+        # Marketing messages are answered by a clause about messages, not about cookie settings.
+        ("Can I opt out of InsideSales marketing emails?", "not_stated"),
+        ("Can I unsubscribe from Zopim marketing emails?", "yes"),
     ],
 )
-def test_children_asked_as_an_action_or_about_the_age(bundled_assistant, question: str, verdict: str) -> None:
+def test_narrower_questions_get_the_clauses_that_fit(bundled_assistant, question: str, verdict: str) -> None:
     assert bundled_assistant.ask(question).verdict == verdict
 
 

@@ -61,6 +61,12 @@ from assistant.verdicts import clause_verdict, decide
         ("children_data", "Children under 13 may use the service with verifiable parental consent.", "yes"),
         ("children_data", "Our games are designed for children aged 8 to 12.", "yes"),
         ("marketing_messages", "You may unsubscribe from our newsletters at any time.", "yes"),
+        (
+            "ai_training",
+            "We do not use your audio, video or chat content to train artificial intelligence models.",
+            "no",
+        ),
+        ("ai_training", "We use your content to train and improve our machine learning models.", "yes"),
         ("marketing_messages", "You cannot opt out of service announcements and account e-mails.", "no"),
         ("do_not_track", "We do not honor Do Not Track signals.", "no"),
         ("do_not_track", "We don\u2019t honor Do Not Track signals.", "no"),  # a typographic apostrophe
@@ -129,6 +135,7 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("retention", "We follow the framework's principles on the collection, use, and retention of personal data."),
         ("children_data", "We encourage parents to monitor their children's use of the Internet."),
         ("marketing_messages", "We also give you information about how to disable cookies below."),
+        ("ai_training", "We also collect and process data when you use our Platform, such as unique user logins."),
     ],
 )
 def test_unrelated_clause_is_none(practice: str, text: str) -> None:
