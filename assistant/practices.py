@@ -327,7 +327,6 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
-# Specific practices outrank the general ones they imply when both match.
 @dataclass(frozen=True)
 class QuestionSense:
     """A narrower way of asking about a taxonomy practice, decided on clauses that fit it."""
@@ -340,9 +339,10 @@ class QuestionSense:
 
 
 # Question-only practices. "Do they train AI on my chats?" is answered by a clause about
-# training models, not by one about collecting chats. "Do they collect data from kids?" asks whether it happens (a "does
-# not knowingly collect" clause answers no: it is decided as an action), where "what's the
-# minimum age?" asks what the policy says (the same clause answers yes: it states an age).
+# training models, not by one about collecting chats. "Do they collect data from kids?" asks
+# whether it happens (a "does not knowingly collect" clause answers no: it is decided as an
+# action), where "what's the minimum age?" asks what the policy says (the same clause answers
+# yes: it states an age).
 # "Can I stop their marketing emails?" is answered by a clause about messages, not by one about
 # disabling cookies, though both are choices the policy offers.
 QUESTION_ONLY: dict[str, QuestionSense] = {
@@ -391,6 +391,7 @@ def base_practice(name: str) -> str:
     return QUESTION_ONLY[name].base if name in QUESTION_ONLY else name
 
 
+# Specific practices outrank the general ones they imply when both match.
 _QUESTION_ORDER: tuple[str, ...] = (
     "do_not_track",
     "sale",
@@ -428,7 +429,7 @@ def practices_in_question(question: str) -> list[str]:
     # A deletion question asked through "how long after I delete" is about retention.
     if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
         found.remove("access_deletion")
-    # "Do they collect data from kids?" asks whether it happens, not what the policy says.
+    # A narrower way of asking (kids' data, training AI, marketing messages) takes its base's place.
     for name, sense in QUESTION_ONLY.items():
         if sense.base in found and sense.asked.search(question):
             found[found.index(sense.base)] = name
