@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.practices import PRACTICES, opp115_categories, practices_in_question, tag_text
@@ -138,3 +140,13 @@ def test_opp115_categories_are_distinct() -> None:
         "Third Party Sharing/Collection",
         "International and Specific Audiences",
     ]
+
+
+def test_lexicons_are_lower_case_so_tagging_lowered_text_counts_the_same_cues() -> None:
+    from assistant.practices import _TEXT_PATTERNS
+
+    for name, pattern in _TEXT_PATTERNS.items():
+        literal = re.sub(r"\\.", "", pattern.pattern)  # escapes such as \b, \w, \S are not literals
+        assert literal == literal.lower(), name
+    text = "We SELL your Personal Information to Advertisers and keep it for 30 DAYS."
+    assert tag_text(text) == tag_text(text.lower())
