@@ -366,6 +366,21 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "Whether personal data, content, calls, chats or messages are used to train artificial intelligence "
         "or machine learning models.",
     ),
+    "business_transfer": QuestionSense(
+        "sharing",
+        "what happens to your data if the business is sold",
+        _rx(
+            r"\b(compan(y|ies)|business(es)?|firm|startup|it|they)\s+(is|are|was|were|gets?|got|being|goes|go)\s+"
+            r"(sold|acquired|bought|merged|taken over|bankrupt|out of business)\b",
+            r"\b(merg(e|es|ed|ing|er|ers)|acquisitions?|acquired|bankrupt\w*|takeover|taken over|bought out)\b",
+        ),
+        _rx(
+            r"\b(merg(e|es|ed|ing|er|ers)|acquisitions?|acquir\w*|bankrupt\w*|reorgani[sz]ation|successor|divestiture)\b",
+            r"\b(sale|sell\w*|sold|transfer\w*)\b[^.;]{0,40}\b(assets?|business(es)?|compan(y|ies)|all or (a )?part)\b",
+        ),
+        "If the company is involved in a merger, acquisition, bankruptcy or sale of its assets, personal "
+        "information may be transferred to the buyer or successor.",
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",
@@ -429,7 +444,10 @@ def practices_in_question(question: str) -> list[str]:
     # A deletion question asked through "how long after I delete" is about retention.
     if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
         found.remove("access_deletion")
-    # A narrower way of asking (kids' data, training AI, marketing messages) takes its base's place.
+    # "If the company is sold / acquired / goes bankrupt" asks what passes on with the business.
+    if QUESTION_ONLY["business_transfer"].asked.search(question):
+        found = [n for n in found if n != "sale"] + ([] if "sharing" in found else ["sharing"])
+    # A narrower way of asking (kids' data, training AI, a business sold...) takes its base's place.
     for name, sense in QUESTION_ONLY.items():
         if sense.base in found and sense.asked.search(question):
             found[found.index(sense.base)] = name

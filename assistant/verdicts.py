@@ -43,7 +43,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
-    | {"children_data", "ai_training"}
+    | {"children_data", "ai_training", "business_transfer"}
 )
 
 _I = re.IGNORECASE
@@ -217,6 +217,7 @@ _IF_LEARNED = re.compile(
     r"\b(if|when|should)\b[^.;]{0,30}\b(learn|discover|become aware|find out|are notified|are made aware|have reason to believe)\w*",
     _I,
 )
+_ACTIONS["business_transfer"] = _ACTIONS["sharing"]  # what passes to a buyer is shared with it
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
     r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"

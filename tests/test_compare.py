@@ -103,6 +103,8 @@ def test_paraphrases_get_the_same_verdict(bundled_assistant, company: str, parap
         # Marketing messages are answered by a clause about messages, not about cookie settings.
         ("Can I opt out of InsideSales marketing emails?", "not_stated"),
         ("Can I unsubscribe from Zopim marketing emails?", "yes"),
+        # A business sold is answered by the merger clause, not by "we do not sell your data".
+        ("Will ZoomSupport share my data if the company is sold?", "yes"),
     ],
 )
 def test_narrower_questions_get_the_clauses_that_fit(bundled_assistant, question: str, verdict: str) -> None:

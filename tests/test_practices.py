@@ -57,6 +57,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Will they tell me before changing the policy?", "policy_changes"),
         ("How do I stop promo emails?", "marketing_messages"),
         ("Can I opt out of cookies?", "marketing_optout"),
+        ("What happens to my data if the company is sold?", "business_transfer"),
+        ("If they go bankrupt, is my data sold?", "business_transfer"),
         ("Do they store face scans or fingerprints?", "biometric"),
         ("Will it train its AI on my chats?", "ai_training"),
         ("Do they collect my IP address?", "collection"),

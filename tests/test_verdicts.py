@@ -67,6 +67,8 @@ from assistant.verdicts import clause_verdict, decide
             "no",
         ),
         ("ai_training", "We use your content to train and improve our machine learning models.", "yes"),
+        ("business_transfer", "In a merger or acquisition, your information may be transferred to the buyer.", "yes"),
+        ("business_transfer", "We will not transfer your data to a buyer in a merger without your consent.", "no"),
         ("marketing_messages", "You cannot opt out of service announcements and account e-mails.", "no"),
         ("do_not_track", "We do not honor Do Not Track signals.", "no"),
         ("do_not_track", "We don\u2019t honor Do Not Track signals.", "no"),  # a typographic apostrophe
@@ -136,6 +138,7 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("children_data", "We encourage parents to monitor their children's use of the Internet."),
         ("marketing_messages", "We also give you information about how to disable cookies below."),
         ("ai_training", "We also collect and process data when you use our Platform, such as unique user logins."),
+        ("business_transfer", "We do not sell your personal information."),
     ],
 )
 def test_unrelated_clause_is_none(practice: str, text: str) -> None:
