@@ -336,6 +336,8 @@ class QuestionSense:
     asked: re.Pattern[str]  # a question asking this way
     requires: re.Pattern[str] | None = None  # what a clause must also say to answer it
     description: str | None = None  # search words, when narrower than the base practice's
+    drops: tuple[str, ...] = ()  # practices the question only seems to ask about too
+    needs_base: bool = True  # False: the question's own wording is enough, its base practice is implied
 
 
 # Question-only practices. "Do they train AI on my chats?" is answered by a clause about
@@ -357,6 +359,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(for|aimed at|directed (at|to)|intended for|meant for|allowed?|let)\b[^?.]{0,20}\b(child|children|kids?|minors?|teens?)\b",
             r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
         ),
+        drops=("collection",),  # "collect data from kids" is not a collection question
     ),
     "ai_training": QuestionSense(
         "collection",
@@ -380,6 +383,8 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         ),
         "If the company is involved in a merger, acquisition, bankruptcy or sale of its assets, personal "
         "information may be transferred to the buyer or successor.",
+        drops=("sale",),  # "if the company is sold" sells the business, not your data
+        needs_base=False,
     ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
@@ -444,15 +449,12 @@ def practices_in_question(question: str) -> list[str]:
     # A deletion question asked through "how long after I delete" is about retention.
     if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
         found.remove("access_deletion")
-    # "If the company is sold / acquired / goes bankrupt" asks what passes on with the business.
-    if QUESTION_ONLY["business_transfer"].asked.search(question):
-        found = [n for n in found if n != "sale"] + ([] if "sharing" in found else ["sharing"])
     # A narrower way of asking (kids' data, training AI, a business sold...) takes its base's place.
     for name, sense in QUESTION_ONLY.items():
-        if sense.base in found and sense.asked.search(question):
-            found[found.index(sense.base)] = name
-            if sense.base == "children":
-                found = [n for n in found if n != "collection"]
+        if (sense.base in found or not sense.needs_base) and sense.asked.search(question):
+            found = [name if n == sense.base else n for n in found if n not in sense.drops]
+            if name not in found:
+                found.append(name)
     # "Do Not Track" contains "track": it is not a cookies/collection question too.
     if "do_not_track" in found:
         found = [n for n in found if n not in ("cookies", "collection")]

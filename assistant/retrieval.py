@@ -160,7 +160,8 @@ class HybridRetriever:
             return [self._whole(vectors, policy_id, index, score) for index, score in ranked[:k]]
         ranked = ranked[: s.clause_chunks]
         # The chunks of the best sentences compete too, however their chunks fused.
-        ranked += [(ci, fused[ci]) for ci in by_sentence[: s.sentence_chunks] if ci not in dict(ranked)]
+        chosen = {ci for ci, _ in ranked}
+        ranked += [(ci, fused[ci]) for ci in by_sentence[: s.sentence_chunks] if ci not in chosen]
         chunk_by_index = {c.index: c for c in vectors.chunks}
         # Clause selection: in each fused chunk, windows around its best sentences; a window's score is
         # its chunk's fused score (normalised) plus its seed sentence's own score.
