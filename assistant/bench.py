@@ -354,7 +354,7 @@ def machine() -> dict[str, Any]:
             "load_1min_at_start": load}  # fmt: skip
 
 
-def run(scales: list[int], corpus: Path, out: Path, queries: int = 40, seed: int = 7, keep: bool = False) -> dict:
+def run(scales: list[int], corpus: Path, out: Path, queries: int = 90, seed: int = 7, keep: bool = False) -> dict:
     """Run every scale in its own process; write `bench.json` and `bench.md` to `out`."""
     import concurrent.futures
     import multiprocessing

@@ -496,7 +496,7 @@ def chat(ctx: click.Context, k: int | None, as_json: bool) -> None:
     help="Folder for bench.json and bench.md.",
 )
 @click.option(
-    "--queries", default=40, show_default=True, type=click.IntRange(5, 1000), help="Timed questions per scale."
+    "--queries", default=90, show_default=True, type=click.IntRange(5, 1000), help="Timed questions per scale."
 )
 @click.option("--seed", default=7, show_default=True, type=int, help="Seed of the generated policies and questions.")
 @click.option("--keep", is_flag=True, help="Keep the benchmark indexes (under OUT/stores).")

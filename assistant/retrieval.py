@@ -1,7 +1,7 @@
 """Hybrid retrieval within one policy, down to clause-level citations.
 
-For a query and a policy: dense chunk search in Chroma (through LangChain) and BM25 over the
-same chunks (bm25s) are fused by weighted reciprocal rank fusion; then every sentence of the
+For a query and a policy: dense chunk scores (exact, over the policy's chunk vectors read from
+Chroma) and BM25 over the same chunks (bm25s) are fused by weighted reciprocal rank fusion; then every sentence of the
 best chunks, and of the chunks holding the policy's best sentences however those chunks fused,
 is scored on its own (its precomputed embedding under its section heading, its BM25 score,
 whether it speaks to the practice asked about) and the best sentences, grown by their better
@@ -108,12 +108,18 @@ class HybridRetriever:
             self._lexical[key] = Lexical(self.store.vectors(policy_id))
         return self._lexical[key]
 
-    def dense_chunks(self, query_vector: list[float], policy_id: str, n: int) -> list[tuple[int, float]]:
-        """`(chunk index, cosine similarity)` of the n nearest chunks, through LangChain's Chroma."""
-        hits = self.store.chunks.similarity_search_by_vector_with_relevance_scores(
-            query_vector, k=n, filter=self.store.chunk_filter([policy_id])
-        )
-        return [(int(doc.metadata["index"]), 1.0 - float(distance)) for doc, distance in hits]
+    @staticmethod
+    def dense_chunks(vectors: PolicyVectors, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """`(chunk index, cosine similarity)` of the policy's n nearest chunks, scored exactly.
+
+        The chunk vectors are the policy's rows in Chroma, read by id with the policy. Scoring
+        its few dozen chunks exactly costs the same at any index size, where Chroma's filtered
+        nearest-neighbour search grows with the whole collection (docs/scale.md).
+        """
+        import numpy as np
+
+        similarity = vectors.chunk_vectors @ query_vector
+        return [(vectors.chunks[i].index, float(similarity[i])) for i in np.argsort(-similarity, kind="stable")[:n]]
 
     def search(
         self,
@@ -136,7 +142,7 @@ class HybridRetriever:
         if not vectors.chunks:
             return []
         n = min(s.candidates, len(vectors.chunks))
-        dense = self.dense_chunks(query_vector.tolist(), policy_id, n)
+        dense = self.dense_chunks(vectors, query_vector, n)
         chunk_bm25, sentence_bm25 = self.lexical(policy_id).scores(query)
         lexical = [(int(i), float(chunk_bm25[i])) for i in np.argsort(-chunk_bm25)[:n] if chunk_bm25[i] > 0]
         if mode in ("dense", "bm25"):

@@ -108,6 +108,7 @@ class PolicyVectors:
     sentence_chunk: list[int]  # chunk index of each sentence
     sentences: list[Sentence]
     sentence_vectors: np.ndarray
+    chunk_vectors: np.ndarray  # the chunks' own embeddings in Chroma, one row per chunk in `chunks`
 
 
 def open_client(settings: Settings) -> Any:
@@ -499,10 +500,11 @@ class PolicyStore:
             tag = info.sha256[:12]
             # Rows are fetched by id (a key lookup): a metadata filter scans more as the index grows.
             got = self.chunks._collection.get(
-                ids=[f"{policy_id}:{n}:{tag}" for n in range(info.chunks)], include=["metadatas"]
+                ids=[f"{policy_id}:{n}:{tag}" for n in range(info.chunks)], include=["metadatas", "embeddings"]
             )
+            rows = sorted(zip(got["metadatas"], got["embeddings"], strict=True), key=lambda row: int(row[0]["index"]))
             chunks, sentence_chunk, matrices = [], [], []
-            for m in sorted(got["metadatas"], key=lambda m: int(m["index"])):
+            for m, _ in rows:
                 spans = tuple(
                     Sentence(int(a), int(b)) for a, b in (p.split(":") for p in m["sentences"].split(";") if p)
                 )
@@ -523,7 +525,8 @@ class PolicyStore:
                 matrices.append(_unpack(m["vectors"], len(spans)))
             sentences = [s for c in chunks for s in c.sentences]
             matrix = np.concatenate(matrices) if matrices else np.zeros((0, 384), dtype=np.float32)
-            self._vectors[key] = PolicyVectors(policy, chunks, sentence_chunk, sentences, matrix)
+            chunk_matrix = np.array([e for _, e in rows], dtype=np.float32).reshape(len(rows), -1)
+            self._vectors[key] = PolicyVectors(policy, chunks, sentence_chunk, sentences, matrix, chunk_matrix)
             while len(self._vectors) > _CACHED_POLICIES:  # bounded: a server may see thousands of policies
                 del self._vectors[next(iter(self._vectors))]
         return self._vectors[key]

@@ -71,3 +71,18 @@ def test_scoping_and_bad_questions(bundled_assistant) -> None:
 def test_non_latin_question_gets_an_answer(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Zopim は私のデータを販売しますか？")
     assert answer.companies == ["Zopim"]
+
+
+def test_exact_dense_scores_rank_chunks_as_chromas_own_search(bundled_assistant) -> None:
+    """The dense side scores a policy's chunk vectors exactly; Chroma's filtered search agrees."""
+    store, retriever = bundled_assistant.store, bundled_assistant.retriever
+    for question in ("Do you sell my personal information?", "How long do you keep my data?", "Do you use cookies?"):
+        vector = bundled_assistant.query_vector(question)
+        for policy_id in store.catalog():
+            vectors = store.vectors(policy_id)
+            ours = retriever.dense_chunks(vectors, vector, 5)
+            hits = store.chunks.similarity_search_by_vector_with_relevance_scores(
+                vector.tolist(), k=5, filter=store.chunk_filter([policy_id])
+            )
+            assert [index for index, _ in ours] == [int(doc.metadata["index"]) for doc, _ in hits]
+            assert [score for _, score in ours] == pytest.approx([1 - distance for _, distance in hits], abs=1e-4)
