@@ -23,7 +23,7 @@ from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY
 from assistant.retrieval import HybridRetriever, Passage
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict
-from assistant.verdicts import clause_verdict, decide
+from assistant.verdicts import clause_verdict, decide, stance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -252,9 +252,10 @@ class Assistant:
     def _company_answer(self, policy_id: str, practice: str | None, passages: list[Passage], k: int) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
-        clauses = [_speaking_sentence(practice, text, p) for p in passages]
+        speaking = [_speaking_sentence(practice, text, p) for p in passages]
+        clauses, contexts = [c for c, _ in speaking], [c for _, c in speaking]
         verdict, deciding = decide(
-            practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin
+            practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin, contexts
         )
 
         def cite(p: Passage) -> Citation:
@@ -265,7 +266,9 @@ class Assistant:
                 company=company, policy_id=policy_id, verdict="not_stated", near_misses=[cite(p) for p in passages[:2]]
             )
         order = [deciding] + [i for i in range(len(passages)) if i != deciding]
-        supporting = [i for i in order if i == deciding or clause_verdict(practice, clauses[i]) is not None]
+        supporting = [
+            i for i in order if i == deciding or clause_verdict(practice, clauses[i], contexts[i]) is not None
+        ]
         others = [i for i in order if i not in supporting]
         chosen = (supporting + others)[:k]
         return CompanyAnswer(
@@ -277,16 +280,24 @@ class Assistant:
         )
 
 
-def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> str:
-    """The passage's best-ranked sentence that speaks to the practice (else the whole passage).
+def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tuple[str, str]:
+    """The passage's best-ranked sentence that states the practice (else one that names it, else
+    the passage), with its context: its section heading and its paragraph up to it.
 
     A verdict is read from one statement, so a denial and the next sentence's unrelated
-    affirmation in the same citation never blend into a false "partial".
+    affirmation in the same citation never blend into a false "partial". A sentence is read
+    in its context, so "we do not honor these requests" after a Do-Not-Track heading speaks
+    to Do Not Track.
     """
+    named = None
     for start, end in passage.sentences:
-        if clause_verdict(practice, text[start:end]) is not None:
-            return text[start:end]
-    return text[passage.start : passage.end]
+        context = f"{passage.chunk.section}\n{text[text.rfind(chr(10), 0, start) + 1 : start]}"
+        found = stance(practice, text[start:end], context)
+        if found is not None and found[1]:
+            return text[start:end], context
+        if found is not None and named is None:
+            named = text[start:end], context
+    return named or (text[passage.start : passage.end], passage.chunk.section)
 
 
 def is_incident_question(question: str) -> bool:

@@ -227,7 +227,8 @@ _HANDLING = re.compile(
 # Verbs whose denial makes a descriptive practice "no".
 _DESCRIPTIVE_ACTIONS: dict[str, re.Pattern[str]] = {
     "do_not_track": re.compile(
-        r"\b(honou?r\w*|respond\w*|recogni[sz]\w*|support\w*|compl(y|ies)|process\w*|act on|acts on|alter\w*|change\w*|track\w*|obey\w*|follow\w*|respect\w*)\b",
+        r"\b(honou?r\w*|respond\w*|response|recogni[sz]\w*|support\w*|compl(y|ies)|process\w*|act on|acts on|take action|takes action|"
+        r"alter\w*|change\w*|track\w*|obey\w*|follow\w*|respect\w*)\b",
         _I,
     ),
     "access_deletion": re.compile(
@@ -246,6 +247,7 @@ _DESCRIPTIVE_ACTIONS: dict[str, re.Pattern[str]] = {
     ),
     "security": re.compile(r"\b(encrypt\w*|protect\w*|secur\w*|safeguard\w*|use|employ\w*|implement\w*)\b", _I),
 }
+_NOTHING = re.compile(r"(?!)")  # matches nothing: a practice with no verbs of its own
 _SECURITY_DISCLAIMER = re.compile(
     r"\b(no|not)\b[^.;]{0,60}\b(100%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|warrant)\b"
     r"|\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
@@ -378,60 +380,94 @@ def _polarity_at(clause: str, start: int) -> ClauseVerdict:
     return "yes"
 
 
-def _descriptive_polarity(practice: str, clause: str) -> ClauseVerdict:
+def _descriptive_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool]:
+    """A descriptive practice's polarity in one clause, and whether the clause states it.
+
+    A clause that only names the practice ("Do-Not-Track Requests.") states nothing of it.
+    """
     if practice == "retention":
         actions = _DESCRIPTIVE_ACTIONS["retention"]
         for m in actions.finditer(clause):
             if _negated(clause[: m.start()]) and not _EXCEPTION.search(clause):
-                return "no"
+                return "no", True
             break
         if _RETENTION_SPECIFIC.search(clause):
-            return "yes"
-        return "partial"
+            return "yes", True
+        return "partial", True
     if practice == "security" and _SECURITY_DISCLAIMER.search(clause):
-        return "partial"
+        return "partial", True
     if practice == "do_not_track":
         clause = re.sub(r"\bdo[- ]not[- ]track\b", "DNT", clause, flags=_I)
     actions = _DESCRIPTIVE_ACTIONS.get(practice)
     if actions is not None:
         for m in actions.finditer(clause):
             if _negated(clause[: m.start()]):
-                return "no"
+                return "no", True
     if practice == "do_not_track" and not (actions and actions.search(clause)):
-        return "partial"
-    return "yes"
+        return "partial", False
+    return "yes", True
 
 
-def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
+# A clause that points back to what the sentences before it named ("we do not honor these
+# requests", "such signals"): it speaks to their practice without naming it.
+_BACK_REFERENCE = re.compile(
+    r"\b(these|those|such|said)\s+[a-z]"
+    r"|\bthis\s+(?!(privacy|policy|notice|statement|website|site|section|page|agreement|document)\b)[a-z]",
+    _I,
+)
+
+
+def clause_verdict(practice: str | None, text: str, context: str = "") -> ClauseVerdict | None:
     """Whether `text` affirms ("yes"), denies ("no") or qualifies ("partial") `practice`.
 
     Returns None when the text does not address the practice. With `practice=None`
-    the polarity of the clause's data-handling statements is judged.
+    the polarity of the clause's data-handling statements is judged. `context` is what
+    comes before the text (its section heading, its paragraph so far); see `stance`.
+    """
+    found = stance(practice, text, context)
+    return None if found is None else found[0]
+
+
+def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVerdict, bool] | None:
+    """`clause_verdict`'s verdict, and whether the text states it rather than only naming the practice.
+
+    A clause that names the practice with no verb of it (a heading, "Cookies") is taken as
+    stating it, but weakly: a stated clause is the better evidence. When `context` names the
+    practice, a clause pointing back to it ("we do not honor these requests") speaks to it
+    through its own verb of the practice.
     """
     if practice is not None and base_practice(practice) not in PRACTICES:
         raise ValueError(f"unknown practice: {practice!r}")
     text = text.replace("\u2019", "'")  # "don’t" negates as "don't" does
     table = _table_verdict(practice, text)
     if table is not None:
-        return table
+        return table, True
     text = _CAPABILITY.sub(r"\1", text)
-    if practice is not None and not mentions(practice, text):
+    on_topic = practice is not None and bool(context) and mentions(practice, context)
+    if practice is not None and not mentions(practice, text) and not (on_topic and _BACK_REFERENCE.search(text)):
         return None
     strong: list[ClauseVerdict] = []
     weak: list[ClauseVerdict] = []
+    named: list[ClauseVerdict] = []
     for clause in _clauses(text):
         clause = _USER_CONDITION.sub(" ", clause)
+        referred = False
         if practice is not None and not mentions(practice, clause):
-            continue
+            if not (on_topic and _BACK_REFERENCE.search(clause)):
+                continue
+            referred = True
         if practice is None or practice in ACTION_PRACTICES:
             found = _action_polarity(practice or "collection", clause)
             if found is not None:
                 (strong if found[1] else weak).append(found[0])
-        else:
-            strong.append(_descriptive_polarity(base_practice(practice), clause))
+        elif not referred or _DESCRIPTIVE_ACTIONS.get(base_practice(practice), _NOTHING).search(clause):
+            verdict, stated = _descriptive_polarity(base_practice(practice), clause)
+            (strong if stated else named).append(verdict)
     if strong or weak:
-        return _combine(strong or weak)
-    if practice is None:
+        return _combine(strong or weak), True
+    if named:
+        return _combine(named), False
+    if practice is None or not mentions(practice, text):
         return None
     # The practice is named but no verb states or denies it (a "Cookies" notice, a
     # "third parties" section, "if you do not want us to share..."): naming it is
@@ -439,11 +475,15 @@ def clause_verdict(practice: str | None, text: str) -> ClauseVerdict | None:
     # children's use") say nothing of whether their data is taken.
     if practice == "children_data":
         return None
-    return "partial" if practice == "do_not_track" else "yes"
+    return ("partial" if practice == "do_not_track" else "yes"), False
 
 
 def decide(
-    practice: str | None, clauses: Sequence[str], scores: Sequence[float] | None = None, margin: float = 0.1
+    practice: str | None,
+    clauses: Sequence[str],
+    scores: Sequence[float] | None = None,
+    margin: float = 0.1,
+    contexts: Sequence[str] | None = None,
 ) -> tuple[Verdict, int | None]:
     """The overall verdict from ranked clauses (best first) and the deciding clause's index.
 
@@ -452,13 +492,17 @@ def decide(
     by that qualifying clause. With retrieval `scores`, only a qualification about as
     relevant as the denial (within `margin`) counts: "we don't use your calls to train AI"
     is not qualified by a distant "we use your data for support". ("not_stated", None)
-    when no clause addresses the practice.
+    when no clause addresses the practice. Clauses that only name the practice count only
+    when none states it. `contexts` (one per clause) is what precedes each clause in its
+    policy (see `stance`).
     """
+    found = [stance(practice, clause, contexts[index] if contexts else "") for index, clause in enumerate(clauses)]
+    stated = any(f is not None and f[1] for f in found)
     first: tuple[ClauseVerdict, int] | None = None
-    for index, clause in enumerate(clauses):
-        verdict = clause_verdict(practice, clause)
-        if verdict is None:
+    for index, f in enumerate(found):
+        if f is None or (stated and not f[1]):
             continue
+        verdict = f[0]
         if first is None:
             first = (verdict, index)
             if verdict != "no":

@@ -86,3 +86,16 @@ def test_exact_dense_scores_rank_chunks_as_chromas_own_search(bundled_assistant)
             )
             assert [index for index, _ in ours] == [int(doc.metadata["index"]) for doc, _ in hits]
             assert [score for _, score in ours] == pytest.approx([1 - distance for _, distance in hits], abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("question", "deciding"),
+    [
+        ("Does ZoomSupport honor Do Not Track signals?", "honor these requests"),
+        ("Does Zopim respond to Do Not Track?", "do not currently respond"),
+    ],
+)
+def test_do_not_track_is_decided_by_the_sentence_stating_it(bundled_assistant, question: str, deciding: str) -> None:
+    answer = bundled_assistant.ask(question)
+    assert answer.verdict == "no"
+    assert deciding in answer.per_company[0].deciding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.verdicts import clause_verdict, decide
+from assistant.verdicts import clause_verdict, decide, stance
 
 
 @pytest.mark.parametrize(
@@ -209,3 +209,27 @@ def test_what_a_technology_cannot_do_denies_nothing() -> None:
     assert clause_verdict("cookies", "We never place tracking cookies on your browser.") == "no"
     # Data that "cannot be used to" do something is still a denial.
     assert clause_verdict("advertising", "Your data cannot be used to target ads by our partners.") == "no"
+
+
+def test_a_sentence_pointing_back_speaks_to_the_practice_its_context_names() -> None:
+    context = "Do-Not-Track Requests.\nDo-Not-Track Requests. Such requests come from browser settings."
+    sentence = "We currently do not have the ability to honor these requests."
+    assert clause_verdict("do_not_track", sentence) is None  # alone, it names nothing
+    assert stance("do_not_track", sentence, context) == ("no", True)
+    assert (
+        clause_verdict("do_not_track", "For now, we do not take action in response to these signals.", context) == "no"
+    )
+    # Pointing back is not enough without a verb of the practice, nor when the context is elsewhere.
+    assert clause_verdict("do_not_track", "Such requests are made through browser settings.", context) is None
+    assert clause_verdict("do_not_track", sentence, "Cookies\nWe use cookies.") is None
+
+
+def test_naming_a_practice_is_weaker_than_stating_it() -> None:
+    assert stance("do_not_track", "Do-Not-Track Requests.") == ("partial", False)
+    assert stance("cookies", "Cookies") == ("yes", False)
+    assert stance("cookies", "We use cookies to remember you.") == ("yes", True)
+    # decide: a clause that states the practice outranks a better-ranked one that only names it.
+    clauses = ["Do-Not-Track Requests.", "We currently do not have the ability to honor these requests."]
+    contexts = ["", "Do-Not-Track Requests.\n"]
+    assert decide("do_not_track", clauses, contexts=contexts) == ("no", 1)
+    assert decide("do_not_track", clauses[:1]) == ("partial", 0)
