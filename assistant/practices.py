@@ -274,8 +274,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bopt[- ]?out\b",
         r"\bunsubscrib\w*",
         r"\b(promo\w*|marketing|newsletters?|spam)\b",
-        r"\bstop (sending|emailing|the emails|getting)",
-        r"\b(emails|texts|messages) from (them|you)\b",
+        r"\bstop (sending|emailing|calling|texting|contacting|the emails|the calls|getting)",
+        r"\b(emails|texts|messages|calls) from (them|you)\b",
     ),
     "legal_rights": _rx(
         r"\b(gdpr|ccpa|cpra|california|shine the light|nevada|virginia|colorado|lgpd|pipeda)\b",
@@ -290,16 +290,19 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(transfer\w*|sen[dt]|move\w*)\b.{0,30}\b(countr\w*|abroad|overseas|us|u\.s\.|eu|china|servers?)\b",
         r"\bdata (residency|localization|location)\b",
         r"\bservers? (are )?(located|based)\b",
+        r"\b(stored|kept|hosted|processed|held|end up)\b.{0,20}\b(in|to) (the )?(us|u\.s\.?|usa|united states|america|eu|europe|uk|"
+        r"china|india|canada|another country|other countries)\b",
     ),
     "policy_changes": _rx(
-        r"\b(chang|updat|modif|revis|amend)\w*\b.{0,40}\b(policy|policies|terms)\b",
-        r"\b(policy|policies|terms)\b.{0,40}\b(chang|updat|modif|revis|amend)\w*",
+        r"\b(chang|updat|modif|revis|amend|rewrit)\w*\b.{0,40}\b(policy|policies|terms|notice|statement)\b",
+        r"\b(policy|policies|terms|notice|statement)\b.{0,40}\b(chang|updat|modif|revis|amend|rewrit)\w*",
         r"\b(tell|notify|inform|warn|email)\w*\b.{0,20}\bbefore\b.{0,20}\bchang\w*",
     ),
     "contact": _rx(
         r"\b(who|how|where)\b.{0,20}\b(contact|reach|complain|email|write|call|talk)\b",
         r"\bcontact\b",
         r"\b(dpo|data protection officer|privacy officer)\b",
+        r"\b(phone|telephone)( number| line)?\b",
         r"\bcomplain\w*",
     ),
     "security": _rx(

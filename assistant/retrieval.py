@@ -11,6 +11,7 @@ neighbours up to a length limit, become the citations. Offsets stay exact throug
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Literal
 
 from assistant.rerank import POOL_FACTOR, rerank_passages
@@ -43,7 +44,7 @@ class Lexical:
         import bm25s
 
         text = vectors.policy.text
-        self._stemmer = _stemmer()
+        self._stemmer = stemmer()
         self.chunks = self._index([f"{c.section}\n{c.text}" for c in vectors.chunks])
         self.sentences = self._index([text[s.start : s.end] for s in vectors.sentences])
         self._bm25s = bm25s
@@ -61,7 +62,9 @@ class Lexical:
         return self.chunks.get_scores(tokens), self.sentences.get_scores(tokens)
 
 
-def _stemmer():  # type: ignore[no-untyped-def]
+@cache
+def stemmer():  # type: ignore[no-untyped-def]
+    """The English Snowball stemmer BM25 uses (one per process)."""
     import Stemmer
 
     return Stemmer.Stemmer("english")

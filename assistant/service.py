@@ -21,7 +21,7 @@ from assistant.citations import enforce_verbatim, make_citation
 from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY
-from assistant.retrieval import HybridRetriever, Passage
+from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict
 from assistant.verdicts import clause_verdict, decide, stance
 
@@ -40,9 +40,25 @@ log = logging.getLogger(__name__)
 _INCIDENT = re.compile(
     r"\b(breach(es|ed)?|hack(s|ed|ing)?|leak(s|ed)?|fined|fines|sued|lawsuits?|penalt(y|ies)|incidents?|compromised)\b"
     r"[^?]{0,60}\b(ever|before|previously|in the past|history|recently|last year)\b"
-    r"|\b(ever|previously|in the past)\b[^?]{0,60}\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b",
+    r"|\b(ever|previously|in the past)\b[^?]{0,60}\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b"
+    # Counts of what happened ("how many requests has it received") are history too.
+    r"|\bhow many\b[^?]{0,60}\b(has|have|had|did)\b[^?]{0,40}\b(receiv\w*|had|got|gotten|suffer\w*|fac\w*|report\w*)\b",
     re.IGNORECASE,
 )
+# Words any privacy question may use: what is left names what the question is about.
+_GENERIC_WORDS = frozenset(
+    """
+    a about after all also am an and any are as ask at be been before being but by can could did do does doing
+    done for from get gets got had has have how i if in into is it its just let me more my myself of on once or
+    other our out over own should so some such than that the their them then there these they this those to
+    too under until up us very was we were what when where which while who whom why will with would you your
+    yours ok okay please really actually still even ever already through go going goes gone into onto off
+    down back yet per via each every both either neither much many one two way ways kind sort there here
+    company companies data info information personal policy policies privacy notice statement use uses used
+    using user users service services site website websites app apps account accounts thing things stuff
+    """.split()
+)
+_WORDS = re.compile(r"[a-z0-9]+")
 VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 # Passages looked at per company when deciding a verdict (the first k are shown).
 _DECIDE_POOL = 6
@@ -209,7 +225,8 @@ class Assistant:
         practice = resolved.practices[0] if resolved.practices else None
         catalog = self.store.catalog()
         per_company = [
-            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k) for pid in resolved.policy_ids
+            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k, resolved.search_text)
+            for pid in resolved.policy_ids
         ]
         answer = Answer(
             id=request.id,
@@ -249,11 +266,18 @@ class Assistant:
         passages = self.retriever.search(query, vector, policy_id, [practice], max(k, _DECIDE_POOL))
         return self._company_answer(policy_id, practice, passages, k)
 
-    def _company_answer(self, policy_id: str, practice: str | None, passages: list[Passage], k: int) -> CompanyAnswer:
+    def _company_answer(
+        self, policy_id: str, practice: str | None, passages: list[Passage], k: int, question: str = ""
+    ) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
         speaking = [_speaking_sentence(practice, text, p) for p in passages]
         clauses, contexts = [c for c, _ in speaking], [c for _, c in speaking]
+        if practice is None:
+            # No practice to judge clauses by: only a clause about what the question names can
+            # answer it ("Is it HIPAA compliant?" is not answered by "Appeal a denial").
+            names = [company, *self.store.catalog()[policy_id].aliases]
+            clauses = [c if _shares_subject(question, c, names) else "" for c in clauses]
         verdict, deciding = decide(
             practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin, contexts
         )
@@ -298,6 +322,16 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
         if found is not None and named is None:
             named = text[start:end], context
     return named or (text[passage.start : passage.end], passage.chunk.section)
+
+
+def _shares_subject(question: str, clause: str, names: list[str]) -> bool:
+    """Whether the clause shares two word stems (one if it names one) with what the question
+    names, company names and words any privacy question uses left out; true when the question
+    names nothing else."""
+    stem = stemmer().stemWord
+    ignore = _GENERIC_WORDS | {w for name in names for w in _WORDS.findall(name.lower())}
+    asked = {stem(w) for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2}
+    return len(asked & {stem(w) for w in _WORDS.findall(clause.lower())}) >= min(2, len(asked))
 
 
 def is_incident_question(question: str) -> bool:

@@ -99,3 +99,24 @@ def test_do_not_track_is_decided_by_the_sentence_stating_it(bundled_assistant, q
     answer = bundled_assistant.ask(question)
     assert answer.verdict == "no"
     assert deciding in answer.per_company[0].deciding
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is Instant Prospect Conversion HIPAA compliant?",  # no practice, and nothing in the policy names HIPAA
+        "Is ZoomSupport part of Zoom, the video meeting company?",
+        "How many government requests for user data has InsideSales received?",  # a count of events: history
+    ],
+)
+def test_what_the_policy_never_addresses_is_not_stated(bundled_assistant, question: str) -> None:
+    answer = bundled_assistant.ask(question)
+    assert answer.verdict == "not_stated"
+    assert not answer.citations
+
+
+def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does ZoomSupport need my permission before a remote session?")
+    assert answer.practice is None
+    assert answer.verdict == "yes"
+    assert "giving permission" in answer.per_company[0].deciding
