@@ -85,6 +85,7 @@ def evaluate_seed(assistant: Assistant, path: Path, policy_files: Path | None = 
         expected = _expected_per_company(item, assistant)
         got = {p.policy_id: p for p in answer.per_company}
         item_hit = False
+        item_found = item_gold = 0
         for pid, (verdict, clauses) in expected.items():
             part = got.get(pid)
             got_verdict = part.verdict if part else "not_stated"
@@ -98,10 +99,11 @@ def evaluate_seed(assistant: Assistant, path: Path, policy_files: Path | None = 
                 cited = [(c.start, c.end) for c in (part.citations[:3] if part else [])]
                 for quote in clauses:
                     span = locate(text, quote)
-                    gold_total += 1
+                    item_gold += 1
                     if span and any(overlap(span, c) >= 0.5 * min(span[1] - span[0], c[1] - c[0]) for c in cited):
-                        gold_found += 1
+                        item_found += 1
                         item_hit = True
+        gold_found, gold_total = gold_found + item_found, gold_total + item_gold
         if any(clauses for _, clauses in expected.values()):
             items_with_gold += 1
             items_hit += item_hit
@@ -115,7 +117,8 @@ def evaluate_seed(assistant: Assistant, path: Path, policy_files: Path | None = 
                 source_ok = c.quote in raw.read_text(encoding="utf-8") if raw.exists() else True
             fabricated += text[c.start : c.end] != c.quote or not source_ok
         rows.append({"id": item["id"], "expected": item["verdict"], "got": answer.verdict,
-                     "per_company": {p.company: p.verdict for p in answer.per_company}})  # fmt: skip
+                     "per_company": {p.company: p.verdict for p in answer.per_company},
+                     "gold_clauses_cited": f"{item_found}/{item_gold}"})  # fmt: skip
     return {
         "questions": len(items),
         "verdict_accuracy": correct / len(items),

@@ -389,6 +389,49 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("sale",),  # "if the company is sold" sells the business, not your data
         needs_base=False,
     ),
+    # A specific measure or object is answered by a clause naming it: "Do they encrypt my data?"
+    # is not answered by "we use reasonable safeguards", nor "web beacons?" by a cookie clause.
+    "encryption": QuestionSense(
+        "security",
+        "whether it encrypts your data",
+        _rx(r"\bencrypt\w*", r"\bend[- ]to[- ]end\b", r"\b(ssl|tls)\b"),
+        _rx(r"\b(encrypt\w*|cryptograph\w*|ssl|tls|end[- ]to[- ]end)\b"),
+        "Personal information is encrypted in transit or at rest, with SSL/TLS or other encryption.",
+    ),
+    "breach_notification": QuestionSense(
+        "security",
+        "whether it tells you about a data breach",
+        _rx(
+            r"\b(tell|notify|inform|alert|warn|let \w+ know|contact)\w*\b[^?]{0,60}"
+            r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised|security incidents?)\b",
+            r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised)\b[^?]{0,60}\b(tell|notify|inform|alert|warn|let \w+ know)\w*\b",
+        ),
+        _rx(r"\b(breach\w*|security incidents?|compromis\w*|hack\w*)\b"),
+        "If there is a data breach or security incident affecting personal information, users are notified.",
+    ),
+    "certification": QuestionSense(
+        "security",
+        "whether it holds security or compliance certifications (ISO 27001, SOC 2, HIPAA and the like)",
+        _rx(r"\b(certif\w*|iso ?\d{4,5}|soc ?[123]|pci|hipaa|fedramp|accredit\w*|audited)\b", r"\biso\b"),
+        _rx(r"\b(certif\w*|iso ?\d{4,5}|soc ?[123]|pci|hipaa|fedramp|accredit\w*|audit\w*)\b"),
+        "The company or its infrastructure is certified or audited to a security standard such as ISO 27001, "
+        "SOC 2, PCI DSS or HIPAA.",
+        needs_base=False,
+    ),
+    "tracking_pixels": QuestionSense(
+        "cookies",
+        "whether it uses web beacons or tracking pixels",
+        _rx(r"\b(web ?beacons?|beacons?|pixels?|pixel tags?|clear gifs?|web bugs?)\b"),
+        _rx(r"\b(web ?beacons?|beacons?|pixels?|pixel tags?|clear gifs?|web bugs?)\b"),
+        "Web beacons, pixel tags, clear GIFs or tracking pixels in pages and emails.",
+    ),
+    "precise_location": QuestionSense(
+        "location",
+        "whether it collects your precise (GPS) location",
+        _rx(r"\b(gps|precise|exact|real[- ]time)\b"),
+        _rx(r"\b(gps|precise|geo-?locat\w*|latitude|longitude|satellite|exact)\b"),
+        "Precise geolocation of the device from GPS, latitude and longitude.",
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",
@@ -602,7 +645,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\bbrowser settings?\b",
         r"\bwithdraw\w* (your )?consent\b",
         r"\b(marketing|promotional) (e-?mails?|communications?|messages?|materials?)\b",
-        r"\bno longer (wish|want) to receive\b",
+        r"\b(no longer|do not|don't) (wish|want) to receive\b",
+        r"\bdo[- ]not[- ]call\b",
         r"\b(your|user) choices?\b",
         r"\byou (may|can|might|are able to|have the (option|choice|ability) to)( \w+)? (choose|elect|decline|refuse|disable|adjust|manage|limit|select|prevent|block|turn)\b",
         r"\b(decline|refuse|choose not|elect not) to (provide|submit|give|share|supply|receive|participate)\b",
@@ -675,7 +719,9 @@ _MENTION_EXTRA: dict[str, re.Pattern[str]] = {
 def mentions(practice: str, text: str) -> bool:
     """Whether `text` speaks to `practice` by the clause lexicon."""
     sense = QUESTION_ONLY.get(practice)
-    if sense is not None:
+    if sense is not None:  # a sense whose own words imply its base needs only its own words
+        if sense.requires is not None and not sense.needs_base:
+            return sense.requires.search(text) is not None
         return mentions(sense.base, text) and (sense.requires is None or sense.requires.search(text) is not None)
     if practice == "sale":
         return _sale_of_data(text)

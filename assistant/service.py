@@ -273,13 +273,17 @@ class Assistant:
         text, company = vectors.policy.text, vectors.policy.company
         speaking = [_speaking_sentence(practice, text, p) for p in passages]
         clauses, contexts = [c for c, _ in speaking], [c for _, c in speaking]
+        judged = clauses
         if practice is None:
             # No practice to judge clauses by: only a clause about what the question names can
-            # answer it ("Is it HIPAA compliant?" is not answered by "Appeal a denial").
+            # decide ("Is it HIPAA compliant?" is not answered by "Appeal a denial").
             names = [company, *self.store.catalog()[policy_id].aliases]
-            clauses = [c if _shares_subject(question, c, names) else "" for c in clauses]
+            judged = [
+                c if _shares_subject(question, text[p.start : p.end], names) else ""
+                for c, p in zip(clauses, passages, strict=True)
+            ]
         verdict, deciding = decide(
-            practice, clauses, [p.score for p in passages], self.settings.retrieval.qualify_margin, contexts
+            practice, judged, [p.score for p in passages], self.settings.retrieval.qualify_margin, contexts
         )
 
         def cite(p: Passage) -> Citation:
@@ -325,13 +329,12 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
 
 
 def _shares_subject(question: str, clause: str, names: list[str]) -> bool:
-    """Whether the clause shares two word stems (one if it names one) with what the question
-    names, company names and words any privacy question uses left out; true when the question
-    names nothing else."""
+    """Whether the clause shares a word stem with what the question names (company names and
+    words any privacy question uses left out); true when the question names nothing else."""
     stem = stemmer().stemWord
     ignore = _GENERIC_WORDS | {w for name in names for w in _WORDS.findall(name.lower())}
     asked = {stem(w) for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2}
-    return len(asked & {stem(w) for w in _WORDS.findall(clause.lower())}) >= min(2, len(asked))
+    return not asked or bool(asked & {stem(w) for w in _WORDS.findall(clause.lower())})
 
 
 def is_incident_question(question: str) -> bool:

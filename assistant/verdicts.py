@@ -43,7 +43,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
-    | {"children_data", "ai_training", "business_transfer"}
+    | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location"}
 )
 
 _I = re.IGNORECASE
@@ -408,6 +408,9 @@ def _descriptive_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bo
     return "yes", True
 
 
+_USER_ADVICE = re.compile(
+    r"\byou\s+(can|may|should|could|must|might)\b|\bwe\s+(recommend|suggest|advise|encourage|urge)\b|^please\b", _I
+)
 # A clause that points back to what the sentences before it named ("we do not honor these
 # requests", "such signals"): it speaks to their practice without naming it.
 _BACK_REFERENCE = re.compile(
@@ -456,6 +459,8 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
             if not (on_topic and _BACK_REFERENCE.search(clause)):
                 continue
             referred = True
+        if practice is not None and base_practice(practice) == "security" and _USER_ADVICE.search(clause):
+            continue  # "you can use encryption tools": advice to the user, not the company's measure
         if practice is None or practice in ACTION_PRACTICES:
             found = _action_polarity(practice or "collection", clause)
             if found is not None:
@@ -469,6 +474,8 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
         return _combine(named), False
     if practice is None or not mentions(practice, text):
         return None
+    if base_practice(practice) == "security":
+        return None  # named only in the user's own condition or advice ("even if you do not encrypt your files")
     # The practice is named but no verb states or denies it (a "Cookies" notice, a
     # "third parties" section, "if you do not want us to share..."): naming it is
     # taken as stating it. Children named in passing ("parents should monitor their

@@ -105,7 +105,6 @@ def test_do_not_track_is_decided_by_the_sentence_stating_it(bundled_assistant, q
     "question",
     [
         "Is Instant Prospect Conversion HIPAA compliant?",  # no practice, and nothing in the policy names HIPAA
-        "Is ZoomSupport part of Zoom, the video meeting company?",
         "How many government requests for user data has InsideSales received?",  # a count of events: history
     ],
 )
@@ -120,3 +119,16 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
     assert answer.practice is None
     assert answer.verdict == "yes"
     assert "giving permission" in answer.per_company[0].deciding
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Will INSZoom tell me if my data gets exposed in a security breach?", "not_stated"),
+        ("Is Zopim ISO 27001 or SOC 2 certified?", "not_stated"),
+        ("Is INSZoom ISO 27001 certified?", "yes"),
+        ("Can I stop ZoomSupport from calling me?", "yes"),  # its "Do Not Call" list
+    ],
+)
+def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant, question: str, verdict: str) -> None:
+    assert bundled_assistant.ask(question).verdict == verdict

@@ -233,3 +233,14 @@ def test_naming_a_practice_is_weaker_than_stating_it() -> None:
     contexts = ["", "Do-Not-Track Requests.\n"]
     assert decide("do_not_track", clauses, contexts=contexts) == ("no", 1)
     assert decide("do_not_track", clauses[:1]) == ("partial", 0)
+
+
+def test_security_is_the_companys_measure_not_advice_to_the_user() -> None:
+    assert clause_verdict("encryption", "We encrypt your data in transit with TLS.") == "yes"
+    assert clause_verdict("encryption", "You can use built-in encryption tools on your computer.") is None
+    assert (
+        clause_verdict("encryption", "Even if you do not encrypt your files, our agents limit what they see.") is None
+    )
+    # A specific measure needs a clause naming it; the general safeguards clause does not answer it.
+    assert clause_verdict("encryption", "We use reasonable administrative and technical safeguards.") is None
+    assert clause_verdict("certification", "Our hosting provider is ISO 27001 certified.") == "yes"
