@@ -432,6 +432,15 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         _rx(r"\b(gps|precise|geo-?locat\w*|latitude|longitude|satellite|exact)\b"),
         "Precise geolocation of the device from GPS, latitude and longitude.",
     ),
+    "data_protection_officer": QuestionSense(
+        "contact",
+        "whether it has a data protection officer",
+        _rx(r"\b(data protection officer|dpo|privacy officer|chief privacy officer)s?\b"),
+        _rx(r"\b(data protection officer|dpo|privacy officer|chief privacy officer)s?\b"),
+        "The company has appointed a data protection officer (DPO) or privacy officer, and how to reach them.",
+        drops=("security",),  # "data protection" names an office here, not a security measure
+        needs_base=False,
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",

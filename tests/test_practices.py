@@ -66,6 +66,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they use web beacons?", "tracking_pixels"),
         ("Do they track my GPS location?", "precise_location"),
         ("Is my data safe from hackers?", "security"),
+        ("Do they have a data protection officer?", "data_protection_officer"),
         ("How do I get them to stop calling me?", "marketing_optout"),
         ("Could my data end up stored in the US?", "international_transfer"),
         ("If they rewrite the privacy notice, does the old one still apply?", "policy_changes"),

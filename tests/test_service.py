@@ -128,6 +128,8 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Is Zopim ISO 27001 or SOC 2 certified?", "not_stated"),
         ("Is INSZoom ISO 27001 certified?", "yes"),
         ("Can I stop ZoomSupport from calling me?", "yes"),  # its "Do Not Call" list
+        ("Does Zopim have a data protection officer?", "not_stated"),  # support contacts, no DPO
+        ("Does INSZoom have a data protection officer?", "yes"),
     ],
 )
 def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant, question: str, verdict: str) -> None:
