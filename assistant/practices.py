@@ -609,7 +609,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "security": (
         # "security" as protection, not "national security", "social security" or "for security purposes".
-        r"\bsecur(e|ed|ing|ely)\b",
+        # "secure" as a measure, not a place ("log into secure areas of the site").
+        r"\bsecur(e|ed|ing|ely)\b(?!\s+(areas?|pages?|parts?|portions?|sections?|sites?|log-?ins?)\b)",
         r"(?<!national )(?<!social )\bsecurity\b(?!\s+(purposes?|reasons?|numbers?|requirements?))",
         r"\bencrypt\w*",
         r"\b(ssl|tls)\b|\bhttps\b(?!://)",  # a link's "https://" secures nothing

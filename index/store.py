@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: sentence vectors inside chunk rows (1 kept them in a third collection)
-UPGRADABLE = (1,)  # earlier formats whose policies `legacy_policies` reads back to index again
+# 2: sentence vectors inside chunk rows (1 kept them in a third collection); 3: numbered
+# headings are sections, tables of contents and address blocks are not (index/chunking.py).
+FORMAT_VERSION = 3
+UPGRADABLE = (1, 2)  # earlier formats whose policies `legacy_policies` reads back to index again
 SENTENCE_INPUT = "section: sentence"  # what each sentence embedding is computed from (part of the index name)
 FORMAT_FILE = "policy-assistant-store.json"
 _ADD_BATCH = 4000  # rows per Chroma call (the embedded client takes at most 5,461)
@@ -396,15 +398,13 @@ class PolicyStore:
 
     def _legacy_collections(self) -> list[Any]:
         """Collections of this model and chunking written in an earlier format (their names differ)."""
-        found = []
-        for fmt in UPGRADABLE:
-            prefix = index_name(self.embedder.name, self.settings.chunk_chars, fmt)
-            for suffix in ("policies", "chunks", "sentences"):
-                try:
-                    found.append(self.client.get_collection(f"{prefix}-{suffix}", embedding_function=None))
-                except Exception:  # chromadb raises NotFoundError, or ValueError in older clients
-                    continue
-        return found
+        present = {getattr(c, "name", c) for c in self.client.list_collections()}  # names, one call
+        wanted = [
+            f"{index_name(self.embedder.name, self.settings.chunk_chars, fmt)}-{suffix}"
+            for fmt in UPGRADABLE
+            for suffix in ("policies", "chunks", "sentences")
+        ]
+        return [self.client.get_collection(name, embedding_function=None) for name in wanted if name in present]
 
     def legacy_policies(self) -> list[Policy]:
         """The policies an earlier-format index holds: its catalog kept their full texts."""

@@ -80,3 +80,29 @@ def test_offsets_hold_on_any_unicode_with_carriage_returns(text: str) -> None:
     check(text)
     if text.strip():
         assert chunk_text("p", text, 300), "text with any visible character gives at least one chunk"
+
+
+def test_numbered_headings_tables_of_contents_and_address_blocks() -> None:
+    text = (
+        "Privacy Policy\n\n"
+        "1. Who we are?\n2. What do we collect and how do we use it?\n3. Who do we share your information with?\n\n"
+        "1. Who we are?\n\nAcme makes anvils.\n\n"
+        "2. What do we collect and how do we use it?\n\nWe collect your name:\n\n"
+        "  1. Your name;\n  2. Your email.\n  3. Your address.\n\n"
+        "3. Who do we share your information with?\n\nWe may give your information to our group.\n\n"
+        "4. Contact Us.\nAcme Inc\n12 Main Street\nSpringfield\n\nCall us at: (555) 123-4567\n"
+    )
+    chunks = chunk_text("p", text, 80)
+    assert "1. Who we are?\n2." not in "".join(c.text for c in chunks)  # the table of contents is not indexed
+    sections = {c.text.split("\n")[0]: c.section for c in chunks}
+    assert sections["Acme makes anvils."] == "1. Who we are?"
+    assert sections["We collect your name:"] == "2. What do we collect and how do we use it?"
+    assert any("3. Your address." in c.text for c in chunks)  # a numbered list stays content
+    assert sections["We may give your information to our group."] == "3. Who do we share your information with?"
+    contact = next(c for c in chunks if "Springfield" in c.text)
+    assert contact.section == "4. Contact Us."
+    assert "(555) 123-4567" in "".join(c.text for c in chunks)
+    assert not is_heading("Call us at: (555) 123-4567")
+    assert not is_heading("E-mail us at: privacy@acme.com")
+    for c in chunks:
+        assert text[c.start : c.end] == c.text

@@ -166,17 +166,20 @@ def test_a_taken_company_name_is_refused_before_anything_is_written(
     assert "fresh" not in store.catalog()
 
 
-def test_an_index_of_the_earlier_format_is_upgraded_without_losing_a_policy(settings: Settings) -> None:
-    # A format-1 index as the previous version left it: a catalog record holding the full text,
-    # and a third collection of sentence rows.
+@pytest.mark.parametrize(("fmt", "rows"), [(1, "sentences"), (2, "chunks")])
+def test_an_index_of_an_earlier_format_is_upgraded_without_losing_a_policy(
+    settings: Settings, fmt: int, rows: str
+) -> None:
+    # An index as an earlier version left it: a catalog record holding the full text, and rows
+    # (format 1: a third collection of sentences; format 2: chunks cut by the earlier chunker).
     client = open_client(settings)
-    (settings.store / FORMAT_FILE).write_text('{"format": 1}')
-    old = index_name(MiniLMEmbeddings().name, settings.chunk_chars, fmt=1)
+    (settings.store / FORMAT_FILE).write_text(f'{{"format": {fmt}}}')
+    old = index_name(MiniLMEmbeddings().name, settings.chunk_chars, fmt=fmt)
     text = (FIXTURES / "acme.txt").read_text()
     catalog = client.get_or_create_collection(f"{old}-policies", embedding_function=None)
     meta = {"company": "Acme", "aliases": '["Acme Corp"]', "effective": "2024-01-01", "source": "acme.txt"}
     catalog.add(ids=["acme"], embeddings=[[0.05] * 384], documents=[text], metadatas=[{**meta, "sha256": "0" * 64}])
-    client.get_or_create_collection(f"{old}-sentences", embedding_function=None).add(
+    client.get_or_create_collection(f"{old}-{rows}", embedding_function=None).add(
         ids=["acme:x:s0"], embeddings=[[0.05] * 384], metadatas=[{"policy_id": "acme"}]
     )
 
