@@ -406,8 +406,12 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised|security incidents?)\b",
             r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised)\b[^?]{0,60}\b(tell|notify|inform|alert|warn|let \w+ know)\w*\b",
         ),
-        _rx(r"\b(breach\w*|security incidents?|compromis\w*|hack\w*)\b"),
+        _rx(  # a breach, and telling someone of it
+            r"\b(breach\w*|security incidents?|compromis\w*|hack\w*)\b[^.;]{0,120}\b(notif\w*|inform(s|ed|ing)?|tell|alert(s|ed|ing)?|notice)\b",
+            r"\b(notif\w*|inform(s|ed|ing)?|tell|alert(s|ed|ing)?|notice)\b[^.;]{0,120}\b(breach\w*|security incidents?|compromis\w*|hack\w*)\b",
+        ),
         "If there is a data breach or security incident affecting personal information, users are notified.",
+        needs_base=False,
     ),
     "certification": QuestionSense(
         "security",

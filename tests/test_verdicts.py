@@ -244,3 +244,8 @@ def test_security_is_the_companys_measure_not_advice_to_the_user() -> None:
     # A specific measure needs a clause naming it; the general safeguards clause does not answer it.
     assert clause_verdict("encryption", "We use reasonable administrative and technical safeguards.") is None
     assert clause_verdict("certification", "Our hosting provider is ISO 27001 certified.") == "yes"
+    # A breach question needs a clause telling users of a breach, not a disclaimer naming one.
+    assert (
+        clause_verdict("breach_notification", "In the event of a data breach, we will notify affected users.") == "yes"
+    )
+    assert clause_verdict("breach_notification", "No guarantee that information is not destroyed by breach.") is None
