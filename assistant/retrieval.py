@@ -1,11 +1,12 @@
 """Hybrid retrieval within one policy, down to clause-level citations.
 
 For a query and a policy: dense chunk scores (exact, over the policy's chunk vectors read from
-Chroma) and BM25 over the same chunks (bm25s) are fused by weighted reciprocal rank fusion; then every sentence of the
-best chunks, and of the chunks holding the policy's best sentences however those chunks fused,
-is scored on its own (its precomputed embedding under its section heading, its BM25 score,
-whether it speaks to the practice asked about) and the best sentences, grown by their better
-neighbours up to a length limit, become the citations. Offsets stay exact throughout.
+Chroma) and BM25 over the same chunks (bm25s) are fused by weighted reciprocal rank fusion;
+then every sentence of the best chunks, and of the chunks holding the policy's best sentences
+however those chunks fused, is scored on its own (its precomputed embedding under its section
+heading, its BM25 score, whether it speaks to the practice asked about) and the best
+sentences, grown by their better neighbours up to a length limit, become the citations.
+Offsets stay exact throughout.
 """
 
 from __future__ import annotations

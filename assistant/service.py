@@ -52,8 +52,8 @@ _GENERIC_WORDS = frozenset(
     done for from get gets got had has have how i if in into is it its just let me more my myself of on once or
     other our out over own should so some such than that the their them then there these they this those to
     too under until up us very was we were what when where which while who whom why will with would you your
-    yours ok okay please really actually still even ever already through go going goes gone into onto off
-    down back yet per via each every both either neither much many one two way ways kind sort there here
+    yours ok okay please really actually still even ever already through go going goes gone onto off
+    down back yet per via each every both either neither much many one two way ways kind sort here
     company companies data info information personal policy policies privacy notice statement use uses used
     using user users service services site website websites app apps account accounts thing things stuff
     """.split()
@@ -319,7 +319,8 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
     """
     named = None
     for start, end in passage.sentences:
-        context = f"{passage.chunk.section}\n{text[text.rfind(chr(10), 0, start) + 1 : start]}"
+        paragraph = text.rfind("\n", 0, start) + 1
+        context = f"{passage.chunk.section}\n{text[paragraph:start]}"
         found = stance(practice, text[start:end], context)
         if found is not None and found[1]:
             return text[start:end], context
