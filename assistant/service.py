@@ -277,9 +277,9 @@ class Assistant:
         if practice is None:
             # No practice to judge clauses by: only a clause about what the question names can
             # decide ("Is it HIPAA compliant?" is not answered by "Appeal a denial").
-            names = [company, *self.store.catalog()[policy_id].aliases]
+            asked = _subject_stems(question, [company, *self.store.catalog()[policy_id].aliases])
             judged = [
-                c if _shares_subject(question, text[p.start : p.end], names) else ""
+                c if not asked or asked & _stems(text[p.start : p.end]) else ""
                 for c, p in zip(clauses, passages, strict=True)
             ]
         verdict, deciding = decide(
@@ -329,13 +329,16 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
     return named or (text[passage.start : passage.end], passage.chunk.section)
 
 
-def _shares_subject(question: str, clause: str, names: list[str]) -> bool:
-    """Whether the clause shares a word stem with what the question names (company names and
-    words any privacy question uses left out); true when the question names nothing else."""
-    stem = stemmer().stemWord
+def _subject_stems(question: str, names: list[str]) -> set[str]:
+    """Word stems of what the question names, its company names and words any privacy question
+    uses left out (empty when it names nothing else)."""
     ignore = _GENERIC_WORDS | {w for name in names for w in _WORDS.findall(name.lower())}
-    asked = {stem(w) for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2}
-    return not asked or bool(asked & {stem(w) for w in _WORDS.findall(clause.lower())})
+    return _stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2))
+
+
+def _stems(text: str) -> set[str]:
+    stem = stemmer().stemWord
+    return {stem(w) for w in _WORDS.findall(text.lower())}
 
 
 def is_incident_question(question: str) -> bool:

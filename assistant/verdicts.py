@@ -446,8 +446,9 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
     if table is not None:
         return table, True
     text = _CAPABILITY.sub(r"\1", text)
+    named_here = practice is not None and mentions(practice, text)
     on_topic = practice is not None and bool(context) and mentions(practice, context)
-    if practice is not None and not mentions(practice, text) and not (on_topic and _BACK_REFERENCE.search(text)):
+    if practice is not None and not named_here and not (on_topic and _BACK_REFERENCE.search(text)):
         return None
     strong: list[ClauseVerdict] = []
     weak: list[ClauseVerdict] = []
@@ -472,7 +473,7 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
         return _combine(strong or weak), True
     if named:
         return _combine(named), False
-    if practice is None or not mentions(practice, text):
+    if practice is None or not named_here:
         return None
     if base_practice(practice) == "security":
         return None  # named only in the user's own condition or advice ("even if you do not encrypt your files")

@@ -108,8 +108,11 @@ def _blocks(text: str) -> list[tuple[int, int, bool]]:
         while j < len(lines) and numbered_line[j] and (j == i or _adjacent(text, lines[j - 1], lines[j])):
             j += 1
         run = range(i, max(j, i + 1))
-        found = [any(t.endswith(titles[k]) for t in later[j:]) for k in range(i, j) if titles[k] is not None]
-        toc = j - i >= 3 and sum(found) * 2 >= j - i
+        toc = (
+            j - i >= 3
+            and 2 * sum(any(t.endswith(title) for t in later[j:]) for title in titles[i:j] if title is not None)
+            >= j - i
+        )
         for k in run:
             if toc and titles[k] is not None and any(t.endswith(titles[k]) for t in later[k + 1 :]):
                 continue  # a table of contents entry: its heading comes later
