@@ -42,10 +42,16 @@ class Resolved:
     policy_ids: list[str]
     unknown: list[str]
     practices: list[str]
-    search_text: str
+    query: str  # the question's own words (and the earlier question's a follow-up repeats), names left out
+    expansion: str = ""  # the practice's description, in the words policies use
     compare: bool = False
     inherited: list[str] = field(default_factory=list)  # what came from earlier turns, for the answer text
     everyone: bool = False  # asked of every company in the index ("which companies ...?")
+
+    @property
+    def search_text(self) -> str:
+        """Every word searched for: the question's and its practice's."""
+        return f"{self.query} {self.expansion}".strip()
 
 
 def resolve(question: str, history: list[str], resolver: CompanyResolver) -> Resolved:
@@ -71,11 +77,11 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
     corpus_wide = _ALL_COMPANIES.search(neutral) is not None
     refers = _PRONOUN.search(neutral) is not None
     compare = corpus_wide or _COMPARE.search(neutral) is not None
-    policy_ids, search_text, inherited = list(found.policy_ids), neutral, []
+    policy_ids, query, expansion, inherited = list(found.policy_ids), neutral, "", []
     if practices:
         # The practice's own description, in the words policies use, steadies retrieval
         # across paraphrases ("Is my data sold?" / "Do they sell my info?").
-        search_text = f"{neutral} {practice_description(practices[0])}"
+        expansion = practice_description(practices[0])
     everyone = not policy_ids and not found.unknown and corpus_wide and not refers
     if not policy_ids and not found.unknown and earlier and not everyone:
         if compare and refers:
@@ -91,9 +97,10 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
         if source is not None:
             practices = list(source.practices)
             # "what about InsideSales?" asks the earlier question again, word for word.
-            search_text = source.search_text if _bare(neutral) else f"{source.search_text} {neutral}"
+            query = source.query if _bare(neutral) else f"{source.query} {neutral}"
+            expansion = source.expansion
             inherited.append("practice")
-    return Resolved(question, policy_ids, found.unknown, practices, search_text, compare, inherited, everyone)
+    return Resolved(question, policy_ids, found.unknown, practices, query, expansion, compare, inherited, everyone)
 
 
 def without_names(question: str, spans: tuple[tuple[int, int], ...]) -> str:

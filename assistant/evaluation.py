@@ -219,6 +219,7 @@ def evaluate_policyqa(
     settings: Settings, folder: Path, systems: Iterable[str] = SYSTEMS, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """Index the PolicyQA policies in their own store and score each retrieval system side by side."""
+    from assistant.chat import resolve
     from assistant.practices import practices_in_question
     from assistant.service import build_assistant
     from index.ingest import ingest_paths, policy_id_for
@@ -247,10 +248,14 @@ def evaluate_policyqa(
             mode = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+rerank": "clauses"}[system]
 
             def search(q: dict, mode: str = mode) -> list[tuple[int, int]]:
-                vector = assistant.query_vector(q["question"])
-                found = retriever.search(
-                    q["question"], vector, q["pid"], practices_in_question(q["question"]), 5, mode=mode
-                )
+                if mode == "clauses":  # ours: the question as the product reads it, practice expansion included
+                    resolved = resolve(q["question"], [], assistant.resolver)
+                    text, practices = resolved.search_text, resolved.practices
+                    vector = assistant.query_vector(resolved.query, resolved.expansion)
+                else:  # the baselines search the question's own words
+                    text, practices = q["question"], practices_in_question(q["question"])
+                    vector = assistant.query_vector(text)
+                found = retriever.search(text, vector, q["pid"], practices, 5, mode=mode)
                 return [(p.start, p.end) for p in found]
 
         results.append(score_retrieval(system, questions, texts, search).as_dict())

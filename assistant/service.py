@@ -209,15 +209,24 @@ class Assistant:
         k = request.k or self.settings.k
         passages: dict[str, list[Passage]] = {}
         if ids:
-            vector = self.query_vector(resolved.search_text)
+            vector = self.query_vector(resolved.query, resolved.expansion)
             for pid in ids:
                 passages[pid] = self.retriever.search(
                     resolved.search_text, vector, pid, resolved.practices, max(k, _DECIDE_POOL)
                 )
         return Retrieved(request, resolved, passages)
 
-    def query_vector(self, text: str) -> np.ndarray:
-        return self.embedder.embed_batch([text])[0]
+    def query_vector(self, text: str, expansion: str = "") -> np.ndarray:
+        """The query's embedding. An expansion (a practice's description) is embedded apart and
+        added at `expansion_weight`: it steadies the query's direction without drowning a short
+        question's own words, as one embedding of both texts would."""
+        if not expansion:
+            return self.embedder.embed_batch([text])[0]
+        import numpy as np
+
+        own, extra = self.embedder.embed_batch([text, expansion])
+        mixed = own + self.settings.retrieval.expansion_weight * extra
+        return mixed / np.linalg.norm(mixed)
 
     def _answer(self, retrieved: Retrieved) -> Answer:
         request, resolved = retrieved.request, retrieved.resolved

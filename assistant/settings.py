@@ -43,6 +43,9 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(
         12, ge=1, description="Chunks each ranking (dense, BM25, best sentence) proposes per company."
     )
+    expansion_weight: float = Field(
+        0.5, ge=0, description="Weight of the practice description's embedding added to the question's."
+    )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of dense chunk search in the fusion.")
     bm25_weight: float = Field(1.0, ge=0, description="Weight of BM25 chunk search in the fusion.")

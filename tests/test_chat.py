@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from assistant.chat import Conversation, resolve
 from assistant.cli import main
+from assistant.practices import practice_description
 
 CHAIN = ["Does Zopim use cookies?", "what about InsideSales?", "and do they sell it?", "compare them"]
 
@@ -35,6 +36,16 @@ def test_company_names_do_not_hide_the_practice(bundled_assistant) -> None:
     assert resolved.policy_ids == ["zopim", "insidesales", "zoomsupport"]
     assert resolved.practices[0] == "international_transfer"
     assert "Zopim" not in resolved.search_text
+
+
+def test_practice_description_is_kept_apart_from_the_question(bundled_assistant) -> None:
+    """The description is embedded apart and mixed in at a weight; BM25 searches both texts."""
+    resolved = resolve("Where does Zopim keep my data?", [], bundled_assistant.resolver)
+    assert resolved.query == "Where does they keep my data?"
+    assert resolved.expansion == practice_description("international_transfer")
+    assert resolved.search_text == f"{resolved.query} {resolved.expansion}"
+    follow = resolve("and at InsideSales?", ["Where does Zopim keep my data?"], bundled_assistant.resolver)
+    assert (follow.query, follow.expansion) == (resolved.query, resolved.expansion)
 
 
 def test_corpus_wide_question_is_not_pinned_to_the_last_company(bundled_assistant) -> None:

@@ -73,6 +73,20 @@ def test_non_latin_question_gets_an_answer(bundled_assistant) -> None:
     assert answer.companies == ["Zopim"]
 
 
+def test_query_vector_mixes_in_the_expansion_at_its_weight(bundled_assistant) -> None:
+    import numpy as np
+
+    question, expansion = "Do they sell my data?", "The company sells personal information to third parties."
+    own, extra = bundled_assistant.embedder.embed_batch([question, expansion])
+    mixed = bundled_assistant.query_vector(question, expansion)
+    weight = bundled_assistant.settings.retrieval.expansion_weight
+    assert weight == 0.5
+    assert np.linalg.norm(mixed) == pytest.approx(1.0, abs=1e-5)
+    expected = (own + weight * extra) / np.linalg.norm(own + weight * extra)
+    assert mixed == pytest.approx(expected, abs=1e-5)
+    assert bundled_assistant.query_vector(question) == pytest.approx(own, abs=1e-5)
+
+
 def test_exact_dense_scores_rank_chunks_as_chromas_own_search(bundled_assistant) -> None:
     """The dense side scores a policy's chunk vectors exactly; Chroma's filtered search agrees."""
     store, retriever = bundled_assistant.store, bundled_assistant.retriever
