@@ -264,10 +264,11 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "access_deletion": _rx(
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
-        r"\b(correct|fix|edit|update|change)\b.{0,25}\b" + _DATA,
-        r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all)\b.{0,15}" + _DATA,
+        r"\b(correct|fix|edit|update|change)\w*\b.{0,25}\b" + _DATA,
+        r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all|their|your|our)\b.{0,15}" + _DATA,
         r"\bportab\w*",
-        r"\bclose my account\b",
+        r"\b(close|deactivat\w*|cancel)\b.{0,20}\baccounts?\b",
+        r"\baccount (deactivation|deletion|closure|closing)\b",
         r"\bwhat (data|info\w*) do (they|you) have\b",
     ),
     "marketing_optout": _rx(
@@ -318,13 +319,15 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(share|shares|sharing|shared|disclos\w*|pass\w*|hand\w*|give|gives|giving|send|sends|sent|transfer\w*|provid\w*|turn\w* over|leak\w*)\b"
         r".{0,40}\b(to|with)\b",
         r"\b(third[- ]part\w*|partners?|affiliates?|advertisers?|police|government|law enforcement|authorities|other companies)\b",
-        r"\bwho (gets|sees|can see|has access to)\b",
+        r"\bwho (gets|sees|can see|has access to|receives?)\b",
+        r"\b(share|shares|sharing|disclose|discloses|disclosed|disclosure)\b",
     ),
     "collection": _rx(
         r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*)\b",
         r"\btrain\w*\b.{0,40}\b(ai|model|models|algorithm\w*|llm|chatbot)\b",
         r"\b(ai|model|models)\b.{0,30}\btrain\w*",
         r"\bwhat (data|info\w*|personal data|personal information)\b",
+        r"\b(receive|obtain|get|gets|ask for|save|saves|store|stores)\b.{0,25}\b" + _DATA,
         r"\b(use|uses|using)\b.{0,20}\b" + _MY + r"\b.{0,20}" + _DATA,
     ),
 }

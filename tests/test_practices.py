@@ -43,6 +43,11 @@ def test_taxonomy_order_and_fields() -> None:
     ("question", "first"),
     [
         ("Do they hand my info to advertisers?", "advertising"),
+        ("Who receives my information from this website?", "sharing"),
+        ("Does the company share any data that is personally identifiable?", "sharing"),
+        ("Does the website permit account deactivation?", "access_deletion"),
+        ("Am I allowed to make changes in my account data?", "access_deletion"),
+        ("Do you receive information from other sources?", "collection"),
         ("How long do they keep my stuff?", "retention"),
         ("Can I get my data deleted?", "access_deletion"),
         ("Do they sell my data?", "sale"),
