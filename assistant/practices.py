@@ -627,7 +627,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(protect|safeguard)\w*\b[^.]{0,40}\b(information|data)\b",
     ),
     "international_transfer": (
-        r"\b(transfer\w*|stored|processed|hosted|located)\b[^.]{0,60}\b(countr(y|ies)|abroad|jurisdictions?|outside|united states|u\.s\.|europe\w*)\b",
+        r"\b(transfer\w*|stor(e|es|ed|ing)|process(es|ed|ing)?|host(s|ed|ing)?|located)\b[^.]{0,60}"
+        r"\b(countr(y|ies)|abroad|jurisdictions?|outside|united states|u\.s\.|europe\w*)\b",
         r"\b(european (economic area|union)|eea|privacy shield|safe harbou?r|standard contractual clauses)\b",
         r"\b(international|cross-border) (transfers?|users|visitors)\b",
         r"\b(visit|access|use)\w*\b[^.]{0,30}\bfrom outside\b",

@@ -102,6 +102,10 @@ def test_unrelated_question_maps_to_nothing() -> None:
     ("text", "practice"),
     [
         ("We may share your information with our service providers and affiliates.", "sharing"),
+        (
+            "For EU citizens, we host and process your information in the United States and Ireland.",
+            "international_transfer",
+        ),
         ("We use cookies and web beacons to remember your preferences.", "cookies"),
         ("We retain your personal data for 30 days after you close your account.", "retention"),
         ("Our service is not directed to children under 13.", "children"),
