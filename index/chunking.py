@@ -174,7 +174,11 @@ def _chunk(policy_id: str, text: str, target_chars: int, headings: bool) -> list
             continue
         for part_start, part_end in _split_long(text, start, end, target_chars):
             if pieces and part_end - pieces[0][0] > target_chars:
+                # A lead-in ("We share it only in the following cases:") opens the next chunk, with its list.
+                lead = pieces.pop() if len(pieces) > 1 and text[pieces[-1][0] : pieces[-1][1]].endswith(":") else None
                 flush()
+                if lead:
+                    pieces.append(lead)
             pieces.append((part_start, part_end))
     flush()
     return chunks

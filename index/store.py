@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # 2: sentence vectors inside chunk rows (1 kept them in a third collection); 3: numbered
-# headings are sections, tables of contents and address blocks are not (index/chunking.py).
-FORMAT_VERSION = 3
-UPGRADABLE = (1, 2)  # earlier formats whose policies `legacy_policies` reads back to index again
+# headings are sections, tables of contents and address blocks are not; 4: a list's lead-in
+# ("... in the following cases:") stays in its list's chunk (index/chunking.py).
+FORMAT_VERSION = 4
+UPGRADABLE = (1, 2, 3)  # earlier formats whose policies `legacy_policies` reads back to index again
 SENTENCE_INPUT = "section: sentence"  # what each sentence embedding is computed from (part of the index name)
 FORMAT_FILE = "policy-assistant-store.json"
 _ADD_BATCH = 4000  # rows per Chroma call (the embedded client takes at most 5,461)

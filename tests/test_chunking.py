@@ -62,6 +62,20 @@ def test_long_paragraphs_are_cut_at_sentences() -> None:
     assert all(c.text.endswith(".") for c in chunks)
 
 
+def test_a_lead_in_opens_the_chunk_of_its_list() -> None:
+    intro = "We collect the data you give us when you sign up, and we keep it safe. " * 3
+    lead = "We will share your Personal Information only in the following cases:"
+    items = "\n".join(
+        f"  • Case {i}: we may share it with partners of kind {i} for reasons of kind {i}." for i in range(4)
+    )
+    text = f"{intro.strip()}\n\n{lead}\n\n{items}"
+    chunks = chunk_text("p", text, 300)
+    holding = [c for c in chunks if lead in c.text]
+    assert len(holding) == 1
+    assert holding[0].text.startswith(lead)
+    assert "Case 0" in holding[0].text
+
+
 def test_table_rows_are_clauses_not_headings() -> None:
     assert not is_heading("E Biometric information NO NO NO NO NO NO")
     assert is_heading("Information We Collect")

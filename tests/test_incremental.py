@@ -166,12 +166,12 @@ def test_a_taken_company_name_is_refused_before_anything_is_written(
     assert "fresh" not in store.catalog()
 
 
-@pytest.mark.parametrize(("fmt", "rows"), [(1, "sentences"), (2, "chunks")])
+@pytest.mark.parametrize(("fmt", "rows"), [(1, "sentences"), (2, "chunks"), (3, "chunks")])
 def test_an_index_of_an_earlier_format_is_upgraded_without_losing_a_policy(
     settings: Settings, fmt: int, rows: str
 ) -> None:
     # An index as an earlier version left it: a catalog record holding the full text, and rows
-    # (format 1: a third collection of sentences; format 2: chunks cut by the earlier chunker).
+    # (format 1: a third collection of sentences; formats 2 and 3: chunks cut by an earlier chunker).
     client = open_client(settings)
     (settings.store / FORMAT_FILE).write_text(f'{{"format": {fmt}}}')
     old = index_name(MiniLMEmbeddings().name, settings.chunk_chars, fmt=fmt)
