@@ -63,7 +63,7 @@ class RetrievalSettings(BaseModel):
     window_weight: float = Field(1.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
     max_citation_chars: int = Field(
-        520, ge=50, description="A citation grows by neighbouring sentences up to this size."
+        530, ge=50, description="A citation grows by neighbouring sentences up to this size."
     )
 
 
