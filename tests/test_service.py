@@ -87,6 +87,20 @@ def test_query_vector_mixes_in_the_expansion_at_its_weight(bundled_assistant) ->
     assert bundled_assistant.query_vector(question) == pytest.approx(own, abs=1e-5)
 
 
+def test_a_list_is_cited_with_its_lead_in(bundled_assistant) -> None:
+    """The lead-in ("... only in the following cases:") is chunked, and so cited, with its list."""
+    answer = bundled_assistant.ask("Who does ZoomSupport share my data with?")
+    first = answer.per_company[0].citations[0].quote
+    assert first.startswith("We will share your Personal Information only in the following cases:")
+    assert "• Affiliates:" in first
+
+
+def test_where_data_is_kept_cites_the_hosting_clause(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Where does InsideSales keep my data?")
+    quotes = [c.quote for c in answer.per_company[0].citations[:3]]
+    assert any("hosts and processes your information in the United States and Ireland" in q for q in quotes)
+
+
 def test_exact_dense_scores_rank_chunks_as_chromas_own_search(bundled_assistant) -> None:
     """The dense side scores a policy's chunk vectors exactly; Chroma's filtered search agrees."""
     store, retriever = bundled_assistant.store, bundled_assistant.retriever
