@@ -448,6 +448,44 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("security",),  # "data protection" names an office here, not a security measure
         needs_base=False,
     ),
+    "law_enforcement": QuestionSense(
+        "sharing",
+        "whether it gives your data to law enforcement or the government",
+        _rx(r"\b(police|law enforcement|government\w*|public authorit\w*|subpoena\w*|court orders?|warrants?)\b"),
+        _rx(
+            r"\b(law enforcement|police|government\w*|authorit(y|ies)|subpoena\w*|court orders?|warrants?|legal process|"
+            r"judicial|regulators?|required by law|comply with (any )?(applicable )?(laws?|legal))\b"
+        ),
+        "Personal information is disclosed to law enforcement, government authorities or courts when required by "
+        "law, subpoena or legal process.",
+    ),
+    "right_to_object": QuestionSense(
+        "legal_rights",
+        "whether you can object to its processing of your data",
+        _rx(r"\bobject(s|ing)?\s+to\b", r"\bobjections?\b", r"\bright to object\b"),
+        _rx(r"\bobject(s|ed|ing)?\s+to\b", r"\bobjections?\b", r"\bright to object\b"),
+        "Users have the right to object to the processing of their personal information, such as for direct "
+        "marketing or legitimate interests.",
+        needs_base=False,
+    ),
+    "automated_decisions": QuestionSense(
+        "legal_rights",
+        "whether it makes automated decisions about you or profiles you",
+        _rx(r"\bautomat\w*\b.{0,30}\bdecisions?\b", r"\bprofiling\b", r"\bprofiles? (me|you|users|people)\b"),
+        _rx(r"\bautomat\w* (decision|processing)\w*", r"\bprofiling\b"),
+        "Automated decision-making and profiling based on personal information, including decisions with legal "
+        "or similarly significant effects.",
+        needs_base=False,
+    ),
+    "data_controller": QuestionSense(
+        "contact",
+        "which company is the data controller",
+        _rx(r"\b(data )?controllers?\b"),
+        _rx(r"\bcontrollers?\b"),
+        "The company that is the data controller responsible for personal information, and its identity and "
+        "contact details.",
+        needs_base=False,
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",

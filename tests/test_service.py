@@ -158,7 +158,17 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Can I stop ZoomSupport from calling me?", "yes"),  # its "Do Not Call" list
         ("Does Zopim have a data protection officer?", "not_stated"),  # support contacts, no DPO
         ("Does INSZoom have a data protection officer?", "yes"),
+        ("Can I object to InsideSales processing my data?", "not_stated"),  # "Local Storage Objects" is no objection
+        ("Does INSZoom use automated decision-making or profiling?", "not_stated"),
+        ("Who is the data controller for Instant Prospect Conversion?", "yes"),
     ],
 )
 def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant, question: str, verdict: str) -> None:
     assert bundled_assistant.ask(question).verdict == verdict
+
+
+def test_law_enforcement_is_answered_by_the_legal_disclosure_clause(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does Zopim share my chat transcripts with law enforcement?")
+    assert answer.practice == "law_enforcement"
+    assert answer.verdict == "yes"
+    assert "legal process" in answer.per_company[0].deciding
