@@ -49,6 +49,7 @@ class Lexical:
         self.chunks = self._index([f"{c.section}\n{c.text}" for c in vectors.chunks])
         self.sentences = self._index([text[s.start : s.end] for s in vectors.sentences])
         self._bm25s = bm25s
+        self._sizes = len(vectors.chunks), len(vectors.sentences)
 
     def _index(self, texts: list[str]):  # type: ignore[no-untyped-def]
         import bm25s
@@ -60,6 +61,10 @@ class Lexical:
     def scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
         """BM25 scores of every chunk and every sentence for the query."""
         tokens = self._bm25s.tokenize([query], stemmer=self._stemmer, return_ids=False, show_progress=False)[0]
+        if not tokens:  # only stop words: nothing matches (bm25s fails on an empty query)
+            import numpy as np
+
+            return np.zeros(self._sizes[0]), np.zeros(self._sizes[1])
         return self.chunks.get_scores(tokens), self.sentences.get_scores(tokens)
 
 

@@ -46,7 +46,7 @@ _INCIDENT = re.compile(
     re.IGNORECASE,
 )
 # Words any privacy question may use: what is left names what the question is about.
-_GENERIC_WORDS = frozenset(
+_FUNCTION_WORDS = frozenset(
     """
     a about after all also am an and any are as ask at be been before being but by can could did do does doing
     done for from get gets got had has have how i if in into is it its just let me more my myself of on once or
@@ -54,6 +54,10 @@ _GENERIC_WORDS = frozenset(
     too under until up us very was we were what when where which while who whom why will with would you your
     yours ok okay please really actually still even ever already through go going goes gone onto off
     down back yet per via each every both either neither much many one two way ways kind sort here
+    """.split()
+)
+_GENERIC_WORDS = _FUNCTION_WORDS | frozenset(
+    """
     company companies data info information personal policy policies privacy notice statement use uses used
     using user users service services site website websites app apps account accounts thing things stuff
     """.split()
@@ -185,6 +189,12 @@ class Assistant:
         if request.companies:
             resolved.policy_ids = self.company_ids(request.companies)
             resolved.unknown = []
+        if not resolved.practices and not resolved.unknown and not _names_something(resolved.query):
+            # "and ZoomSupport?" with nothing before it, or "what is it?": there is nothing to look up.
+            raise InputError(
+                f"“{question}” does not say what to look up. Ask about a practice, for example "
+                "“Does Zopim sell my data?” or “How long does InsideSales keep my data?”."
+            )
         return request, resolved
 
     def _rewrite_followup(self, question: str, history: list[str], offline: Resolved) -> Resolved:
@@ -285,11 +295,11 @@ class Assistant:
         judged = clauses
         if practice is None:
             # No practice to judge clauses by: only a clause about what the question names can
-            # decide ("Is it HIPAA compliant?" is not answered by "Appeal a denial").
+            # decide ("Is it HIPAA compliant?" is not answered by "Appeal a denial"), and a question
+            # naming nothing beyond words any privacy question uses ("How many users?") gets none.
             asked = _subject_stems(question, [company, *self.store.catalog()[policy_id].aliases])
             judged = [
-                c if not asked or asked & _stems(text[p.start : p.end]) else ""
-                for c, p in zip(clauses, passages, strict=True)
+                c if asked & _stems(text[p.start : p.end]) else "" for c, p in zip(clauses, passages, strict=True)
             ]
         verdict, deciding = decide(
             practice, judged, [p.score for p in passages], self.settings.retrieval.qualify_margin, contexts
@@ -343,6 +353,12 @@ def _subject_stems(question: str, names: list[str]) -> set[str]:
     uses left out (empty when it names nothing else)."""
     ignore = _GENERIC_WORDS | {w for name in names for w in _WORDS.findall(name.lower())}
     return _stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2))
+
+
+def _names_something(question: str) -> bool:
+    """Whether a question has a word beyond the grammar of a question (any word of a non-Latin script counts)."""
+    words = re.findall(r"\w+", question.lower())
+    return any(w not in _FUNCTION_WORDS and (len(w) > 2 or not w.isascii()) for w in words)
 
 
 def _stems(text: str) -> set[str]:

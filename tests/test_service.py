@@ -68,6 +68,24 @@ def test_scoping_and_bad_questions(bundled_assistant) -> None:
         bundled_assistant.ask("  ")
 
 
+@pytest.mark.parametrize("question", ["and ZoomSupport?", "what is it?", "What about them?"])
+def test_a_question_that_names_nothing_to_look_up_is_refused_with_an_example(bundled_assistant, question) -> None:
+    """Nothing to judge clauses by: no "Yes" from whatever ranks first, and no crash on a query of stop words."""
+    with pytest.raises(InputError, match=r"does not say what to look up\..*Does Zopim sell my data"):
+        bundled_assistant.ask(question)
+    # The same words as a follow-up take the earlier question's practice.
+    answer = bundled_assistant.ask(question, history=["Does Zopim sell my data?"])
+    assert answer.practice == "sale"
+
+
+def test_a_query_of_stop_words_scores_zero(bundled_assistant) -> None:
+    chunks, sentences = bundled_assistant.retriever.lexical("zopim").scores("and the of it")
+    vectors = bundled_assistant.store.vectors("zopim")
+    assert (len(chunks), len(sentences)) == (len(vectors.chunks), len(vectors.sentences))
+    assert not chunks.any()
+    assert not sentences.any()
+
+
 def test_non_latin_question_gets_an_answer(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Zopim は私のデータを販売しますか？")
     assert answer.companies == ["Zopim"]
@@ -134,6 +152,7 @@ def test_do_not_track_is_decided_by_the_sentence_stating_it(bundled_assistant, q
     [
         "Is Instant Prospect Conversion HIPAA compliant?",  # no practice, and nothing in the policy names HIPAA
         "How many government requests for user data has InsideSales received?",  # a count of events: history
+        "How many users does INSZoom have?",  # names nothing a clause could be about
     ],
 )
 def test_what_the_policy_never_addresses_is_not_stated(bundled_assistant, question: str) -> None:
