@@ -193,7 +193,8 @@ class Assistant:
             # "and ZoomSupport?" with nothing before it, or "what is it?": there is nothing to look up.
             raise InputError(
                 f"“{question}” does not say what to look up. Ask about a practice, for example "
-                "“Does Zopim sell my data?” or “How long does InsideSales keep my data?”."
+                "“Does Zopim sell my data?”, “How long does InsideSales keep my data?” or "
+                "“Compare how INSZoom and Zopim use cookies”."
             )
         return request, resolved
 
@@ -355,10 +356,16 @@ def _subject_stems(question: str, names: list[str]) -> set[str]:
     return _stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2))
 
 
+# Words that ask for something without saying what: "compare them", "tell me about Zopim".
+_ASKING_WORDS = frozenset(
+    "compare comparison versus between difference differences differ tell show explain summarize summary overview".split()
+)
+
+
 def _names_something(question: str) -> bool:
-    """Whether a question has a word beyond the grammar of a question (any word of a non-Latin script counts)."""
+    """Whether a question has a word beyond the grammar of asking (any word of a non-Latin script counts)."""
     words = re.findall(r"\w+", question.lower())
-    return any(w not in _FUNCTION_WORDS and (len(w) > 2 or not w.isascii()) for w in words)
+    return any(w not in _FUNCTION_WORDS and w not in _ASKING_WORDS and (len(w) > 2 or not w.isascii()) for w in words)
 
 
 def _stems(text: str) -> set[str]:

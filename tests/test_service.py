@@ -68,7 +68,9 @@ def test_scoping_and_bad_questions(bundled_assistant) -> None:
         bundled_assistant.ask("  ")
 
 
-@pytest.mark.parametrize("question", ["and ZoomSupport?", "what is it?", "What about them?"])
+@pytest.mark.parametrize(
+    "question", ["and ZoomSupport?", "what is it?", "What about them?", "compare them", "Compare Zopim and INSZoom"]
+)
 def test_a_question_that_names_nothing_to_look_up_is_refused_with_an_example(bundled_assistant, question) -> None:
     """Nothing to judge clauses by: no "Yes" from whatever ranks first, and no crash on a query of stop words."""
     with pytest.raises(InputError, match=r"does not say what to look up\..*Does Zopim sell my data"):
