@@ -194,7 +194,8 @@ class Assistant:
             raise InputError(
                 f"“{question}” does not say what to look up. Ask about a practice, for example "
                 "“Does Zopim sell my data?”, “How long does InsideSales keep my data?” or "
-                "“Compare how INSZoom and Zopim use cookies”."
+                "“Compare how INSZoom and Zopim use cookies”. Everything one policy says is in its privacy "
+                "profile (the Profile tab, or `policy-assistant profile Zopim`)."
             )
         return request, resolved
 
