@@ -191,11 +191,12 @@ class Assistant:
             resolved.unknown = []
         if not resolved.practices and not resolved.unknown and not _names_something(resolved.query):
             # "and ZoomSupport?" with nothing before it, or "what is it?": there is nothing to look up.
+            names = [self.store.catalog()[pid].company for pid in resolved.policy_ids]
+            name = (names or [info.company for info in self.store.catalog().values()] or ["Acme"])[0]
             raise InputError(
                 f"“{question}” does not say what to look up. Ask about a practice, for example "
-                "“Does Zopim sell my data?”, “How long does InsideSales keep my data?” or "
-                "“Compare how INSZoom and Zopim use cookies”. Everything one policy says is in its privacy "
-                "profile (the Profile tab, or `policy-assistant profile Zopim`)."
+                f"“Does {name} sell my data?” or “How long does {name} keep my data?”. Everything one "
+                f"policy says is in its privacy profile (the Profile tab, or `policy-assistant profile {name}`)."
             )
         return request, resolved
 
