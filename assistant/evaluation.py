@@ -248,14 +248,12 @@ def evaluate_policyqa(
             mode = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+rerank": "clauses"}[system]
 
             def search(q: dict, mode: str = mode) -> list[tuple[int, int]]:
-                if mode == "clauses":  # ours: the question as the product reads it, practice expansion included
-                    resolved = resolve(q["question"], [], assistant.resolver)
-                    text, practices = resolved.search_text, resolved.practices
-                    vector = assistant.query_vector(resolved.query, resolved.expansion)
+                if mode == "clauses":  # ours: the question as the product reads and searches it
+                    found = assistant.search(resolve(q["question"], [], assistant.resolver), [q["pid"]], 5)[q["pid"]]
                 else:  # the baselines search the question's own words
-                    text, practices = q["question"], practices_in_question(q["question"])
+                    text = q["question"]
                     vector = assistant.query_vector(text)
-                found = retriever.search(text, vector, q["pid"], practices, 5, mode=mode)
+                    found = retriever.search(text, vector, q["pid"], practices_in_question(text), 5, mode=mode)
                 return [(p.start, p.end) for p in found]
 
         results.append(score_retrieval(system, questions, texts, search).as_dict())

@@ -220,14 +220,15 @@ class Assistant:
             ids = sorted(self.store.catalog())  # no company named: ask every policy
             resolved.policy_ids = ids
         k = request.k or self.settings.k
-        passages: dict[str, list[Passage]] = {}
-        if ids:
-            vector = self.query_vector(resolved.query, resolved.expansion)
-            for pid in ids:
-                passages[pid] = self.retriever.search(
-                    resolved.search_text, vector, pid, resolved.practices, max(k, _DECIDE_POOL)
-                )
+        passages = self.search(resolved, ids, max(k, _DECIDE_POOL)) if ids else {}
         return Retrieved(request, resolved, passages)
+
+    def search(self, resolved: Resolved, policy_ids: list[str], k: int) -> dict[str, list[Passage]]:
+        """Each policy's k best passages for a resolved question: one query vector, one retrieval per policy."""
+        vector = self.query_vector(resolved.query, resolved.expansion)
+        return {
+            pid: self.retriever.search(resolved.search_text, vector, pid, resolved.practices, k) for pid in policy_ids
+        }
 
     def query_vector(self, text: str, expansion: str = "") -> np.ndarray:
         """The query's embedding. An expansion (a practice's description) is embedded apart and
