@@ -191,8 +191,9 @@ class Assistant:
             resolved.unknown = []
         if not resolved.practices and not resolved.unknown and not _names_something(resolved.query):
             # "and ZoomSupport?" with nothing before it, or "what is it?": there is nothing to look up.
-            names = [self.store.catalog()[pid].company for pid in resolved.policy_ids]
-            name = (names or [info.company for info in self.store.catalog().values()] or ["Acme"])[0]
+            catalog = self.store.catalog()
+            names = [catalog[pid].company for pid in resolved.policy_ids] or [i.company for i in catalog.values()]
+            name = (names or ["Acme"])[0]
             raise InputError(
                 f"“{question}” does not say what to look up. Ask about a practice, for example "
                 f"“Does {name} sell my data?” or “How long does {name} keep my data?”. Everything one "
