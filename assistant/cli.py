@@ -340,6 +340,43 @@ def evaluate(
 
 
 @main.command(context_settings=CONTEXT)
+@click.argument("data", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the adapter (.npy); use it with POLICY_ASSISTANT_QUERY_ADAPTER=FILE.",
+)
+@click.pass_context
+def adapt(ctx: click.Context, data: Path | None, out: Path) -> None:
+    """Fit the query adapter on questions with annotated answers.
+
+    DATA holds policies/ and questions.jsonl in PolicyQA's layout (each answer's text and character
+    offsets in its policy file) [default: ../shared/eval/policyqa-dev]. The policies are indexed in
+    their own store beside --store, as `eval` does.
+
+    \b
+    Examples:
+      policy-assistant adapt --out assistant/adapters/all-MiniLM-L6-v2.npy    # the bundled one
+      policy-assistant adapt ./my-questions --out ~/adapter.npy
+    """
+    from assistant import evaluation
+    from assistant.adapter import fit
+
+    data = data or _default_eval_dir() / "policyqa-dev"
+    if not (data / "questions.jsonl").is_file() or not (data / "policies").is_dir():
+        raise click.UsageError(f"{data} needs policies/ and questions.jsonl; pass DATA.")
+    settings = _settings(ctx).model_copy(update={"query_adapter": "none"})
+    assistant, questions, texts = evaluation.policyqa_questions(settings, data)
+    examples = evaluation.adapter_examples(assistant, questions, texts)
+    sentences = {pid: assistant.store.vectors(pid).sentence_vectors for pid in {e.policy_id for e in examples}}
+    adapter = fit(examples, sentences)
+    adapter.save(out)
+    answered = sum(bool(e.answers.any()) for e in examples)
+    click.echo(f"Fit on {answered} of {len(examples)} questions ({len(sentences)} policies); written to {out}")
+
+
+@main.command(context_settings=CONTEXT)
 @click.option(
     "--batch", type=click.File("r", encoding="utf-8"), required=True, help="JSONL of {id, text} ('-' for stdin)."
 )

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     from langchain_core.runnables import Runnable
 
+    from assistant.adapter import QueryAdapter
     from assistant.llm import Writer
     from assistant.rerank import Reranker
     from assistant.settings import Settings
@@ -94,10 +95,12 @@ class Assistant:
         embedder: MiniLMEmbeddings,
         writer: Writer | None = None,
         reranker: Reranker | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.adapter = adapter  # learned query adapter (assistant/adapter.py); None searches the raw embedding
         self.writer = writer  # optional LLM prose (assistant/llm.py); None keeps answers extractive
         # optional cross-encoder (assistant/rerank.py); None keeps the offline ranking
         self.retriever = HybridRetriever(store, settings.retrieval, reranker=reranker)
@@ -231,17 +234,20 @@ class Assistant:
             pid: self.retriever.search(resolved.search_text, vector, pid, resolved.practices, k) for pid in policy_ids
         }
 
-    def query_vector(self, text: str, expansion: str = "") -> np.ndarray:
+    def query_vector(self, text: str, expansion: str = "", adapted: bool = True) -> np.ndarray:
         """The query's embedding. An expansion (a practice's description) is embedded apart and
         added at `expansion_weight`: it steadies the query's direction without drowning a short
-        question's own words, as one embedding of both texts would."""
-        if not expansion:
-            return self.embedder.embed_batch([text])[0]
+        question's own words, as one embedding of both texts would. The query adapter, if any,
+        then moves it toward the clauses that answer such questions."""
         import numpy as np
 
-        own, extra = self.embedder.embed_batch([text, expansion])
-        mixed = own + self.settings.retrieval.expansion_weight * extra
-        return mixed / np.linalg.norm(mixed)
+        if expansion:
+            own, extra = self.embedder.embed_batch([text, expansion])
+            mixed = own + self.settings.retrieval.expansion_weight * extra
+            vector = mixed / np.linalg.norm(mixed)
+        else:
+            vector = self.embedder.embed_batch([text])[0]
+        return self.adapter.apply(vector) if adapted and self.adapter is not None else vector
 
     def _answer(self, retrieved: Retrieved) -> Answer:
         request, resolved = retrieved.request, retrieved.resolved
@@ -443,6 +449,7 @@ def _short(text: str, limit: int = 200) -> str:
 
 def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
     """Wire embedder, store (filled with the bundled policies if empty), retriever and optional reranker."""
+    from assistant.adapter import load_adapter
     from assistant.llm import build_writer
     from assistant.practices import tag_text
     from assistant.rerank import load_reranker
@@ -453,7 +460,8 @@ def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
     # A bad reranker folder fails first, before any index work.
     reranker = load_reranker(settings.reranker) if settings.reranker is not None else None
     embedder = MiniLMEmbeddings(settings.embedding_model)
+    adapter = load_adapter(settings.query_adapter, settings.embedding_model)
     store = PolicyStore(settings, embedder, tagger=tag_text)
     upgrade_index(store, progress=progress)
     ensure_bundled(store, progress=progress)
-    return Assistant(settings, store, embedder, writer=build_writer(settings.llm), reranker=reranker)
+    return Assistant(settings, store, embedder, writer=build_writer(settings.llm), reranker=reranker, adapter=adapter)

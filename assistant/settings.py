@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     )
     chunk_chars: int = Field(900, ge=200, description="Target size of a chunk; paragraphs are never split below it.")
     k: int = Field(3, ge=1, le=20, description="Citations shown per company.")
+    query_adapter: str = Field(
+        "bundled",
+        description="Query adapter: 'bundled' (the one that ships for the bundled model), 'none', "
+        "or a .npy file from `policy-assistant adapt`.",
+    )
     reranker: Path | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder (optional).")
     ingest_batch: int = Field(
         4096, ge=1, description="Sentences embedded and written together at ingest (larger: faster, more memory)."

@@ -98,13 +98,13 @@ def test_query_vector_mixes_in_the_expansion_at_its_weight(bundled_assistant) ->
 
     question, expansion = "Do they sell my data?", "The company sells personal information to third parties."
     own, extra = bundled_assistant.embedder.embed_batch([question, expansion])
-    mixed = bundled_assistant.query_vector(question, expansion)
+    mixed = bundled_assistant.query_vector(question, expansion, adapted=False)
     weight = bundled_assistant.settings.retrieval.expansion_weight
     assert weight == 0.5
     assert np.linalg.norm(mixed) == pytest.approx(1.0, abs=1e-5)
     expected = (own + weight * extra) / np.linalg.norm(own + weight * extra)
     assert mixed == pytest.approx(expected, abs=1e-5)
-    assert bundled_assistant.query_vector(question) == pytest.approx(own, abs=1e-5)
+    assert bundled_assistant.query_vector(question, adapted=False) == pytest.approx(own, abs=1e-5)
 
 
 def test_a_list_is_cited_with_its_lead_in(bundled_assistant) -> None:

@@ -1,0 +1,185 @@
+"""The query adapter: fitting, saving and loading, the setting, and its cross-validated evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from assistant.adapter import Example, QueryAdapter, bundled_adapter, fit, load_adapter
+from assistant.errors import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def _synthetic(seed: int, policies: int = 6, sentences: int = 40, questions: int = 30, dimension: int = 24):
+    """Questions that are a fixed linear distortion of their answer: far from it until adapted."""
+    rng = np.random.default_rng(0)
+    distortion = np.linalg.qr(rng.normal(size=(dimension, dimension)))[0]  # the same in every split
+    rng = np.random.default_rng(seed)
+    vectors, examples = {}, []
+    for p in range(policies):
+        pid = f"p{seed}-{p}"
+        vectors[pid] = _unit(rng.normal(size=(sentences, dimension)))
+        for _ in range(questions):
+            answer = int(rng.integers(sentences))
+            query = _unit(vectors[pid][answer] @ distortion + 0.2 * rng.normal(size=dimension))
+            examples.append(Example(query, pid, np.arange(sentences) == answer))
+    return examples, vectors
+
+
+def _top1(examples: list[Example], vectors: dict[str, np.ndarray], adapter: QueryAdapter | None) -> float:
+    hits = 0
+    for e in examples:
+        query = adapter.apply(e.query_vector) if adapter else e.query_vector
+        hits += bool(e.answers[int(np.argmax(vectors[e.policy_id] @ query))])
+    return hits / len(examples)
+
+
+def test_fit_learns_a_map_that_carries_unseen_questions_to_their_answers() -> None:
+    train, train_vectors = _synthetic(seed=1)
+    test, test_vectors = _synthetic(seed=2)  # other policies, other questions
+    adapter = fit(train, train_vectors, epochs=40, learning_rate=3e-2, weight_decay=0.0)
+    before, after = _top1(test, test_vectors, None), _top1(test, test_vectors, adapter)
+    assert before < 0.2
+    assert after > 0.8
+
+
+def test_fit_refuses_questions_without_answers() -> None:
+    examples, vectors = _synthetic(seed=1, policies=1, questions=2)
+    for e in examples:
+        e.answers[:] = False
+    with pytest.raises(InputError, match="No training question"):
+        fit(examples, vectors)
+
+
+def test_saved_adapter_loads_and_gives_unit_vectors(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    adapter = QueryAdapter(0.1 * rng.normal(size=(8, 8)).astype(np.float32))
+    adapter.save(tmp_path / "adapter.bin")  # any suffix: the file is written where asked
+    loaded = QueryAdapter.load(tmp_path / "adapter.bin")
+    vector = _unit(rng.normal(size=8))
+    moved = loaded.apply(vector)
+    assert np.linalg.norm(moved) == pytest.approx(1.0, abs=1e-5)
+    expected = vector + vector @ adapter.matrix
+    assert moved == pytest.approx(expected / np.linalg.norm(expected), abs=2e-3)  # stored in half precision
+
+
+def test_the_setting_names_bundled_none_or_a_file(tmp_path: Path) -> None:
+    bundled = load_adapter("bundled", "all-MiniLM-L6-v2")
+    assert bundled is not None
+    assert bundled.dimension == 384
+    assert bundled_adapter("all-MiniLM-L6-v2") is not None
+    assert load_adapter("none", "all-MiniLM-L6-v2") is None
+    assert load_adapter("bundled", "/models/some-other-model") is None  # no adapter ships for it
+    with pytest.raises(InputError, match="No query adapter file"):
+        load_adapter(str(tmp_path / "missing.npy"), "all-MiniLM-L6-v2")
+    np.save(tmp_path / "flat.npy", np.zeros((3, 4)))
+    with pytest.raises(InputError, match="square matrix"):
+        load_adapter(str(tmp_path / "flat.npy"), "all-MiniLM-L6-v2")
+    (tmp_path / "junk.npy").write_text("not an array")
+    with pytest.raises(InputError, match="Cannot read"):
+        load_adapter(str(tmp_path / "junk.npy"), "all-MiniLM-L6-v2")
+    with pytest.raises(InputError, match="384-dimensional"):
+        bundled.apply(np.ones(10, dtype=np.float32))
+
+
+def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistant) -> None:
+    question = "How long do they keep my data?"
+    raw = bundled_assistant.query_vector(question, adapted=False)
+    assert bundled_assistant.adapter is not None
+    adapted = bundled_assistant.query_vector(question)
+    assert adapted == pytest.approx(bundled_assistant.adapter.apply(raw), abs=1e-6)
+    assert float(adapted @ raw) < 0.999  # it moves the question
+
+
+def _policyqa_folder(root: Path) -> Path:
+    """A tiny folder in PolicyQA's layout: three policies, questions with answer offsets."""
+    policies = {
+        "acme": (FIXTURES / "acme.txt").read_text(),
+        "globex": (FIXTURES / "globex.md").read_text(),
+        "hooli": "Hooli Privacy Policy\n\nRetention\nWe delete your messages after 90 days.\n\n"
+        "Sharing\nWe never sell your data to anyone.\n\nCookies\nWe use cookies to remember your language.\n",
+    }
+    asked = {
+        "acme": [("Do you sell my data?", "We do not sell your personal information."),
+                 ("How long are orders kept?", "We keep order records for seven years")],
+        "globex": [("Can I delete my data?", "You can ask us to access, correct or delete your personal data"),
+                   ("Who shows me ads?", "advertising partners who show you interest-based ads")],
+        "hooli": [("How long are messages kept?", "We delete your messages after 90 days."),
+                  ("Do you sell my data?", "We never sell your data to anyone.")],
+    }  # fmt: skip
+    (root / "policies").mkdir(parents=True)
+    lines = []
+    for name, text in policies.items():
+        (root / "policies" / f"{name}.txt").write_text(text)
+        for question, answer in asked[name]:
+            start = text.index(answer)
+            lines.append({"id": f"{name}-{len(lines)}", "policy_id": name, "question": question,
+                          "answers": [{"text": answer, "start": start, "end": start + len(answer)}]})  # fmt: skip
+    (root / "questions.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    return root
+
+
+def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path: Path, monkeypatch) -> None:
+    import assistant.adapter
+    from assistant import evaluation
+
+    folder = _policyqa_folder(tmp_path / "policyqa")
+    assistant_, questions, texts = evaluation.policyqa_questions(settings, folder)
+    fit_on: dict[int, set[str]] = {}
+    real_fit = assistant.adapter.fit
+
+    def recording_fit(examples, sentences, **kwargs):
+        adapter = real_fit(examples, sentences, **kwargs)
+        fit_on[id(adapter)] = {e.policy_id for e in examples}
+        return adapter
+
+    monkeypatch.setattr(assistant.adapter, "fit", recording_fit)
+    held_out = evaluation.cross_validated_adapters(assistant_, questions, texts)
+    policies = {q["pid"] for q in questions}
+    assert set(held_out) == policies
+    for pid, adapter in held_out.items():
+        assert pid not in fit_on[id(adapter)]
+        assert fit_on[id(adapter)] == policies - {pid}  # three policies: each fold holds one
+
+
+def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypatch) -> None:
+    from assistant.cli import main
+
+    folder = _policyqa_folder(tmp_path / "policyqa")
+    store, out = tmp_path / "store", tmp_path / "mine.npy"
+    runner = CliRunner()
+    result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Fit on 6 of 6 questions (3 policies)" in result.output
+    assert QueryAdapter.load(out).dimension == 384
+
+    monkeypatch.setenv("POLICY_ASSISTANT_QUERY_ADAPTER", str(out))
+    result = runner.invoke(main, ["--store", str(store) + "-policyqa", "ask", "Does Hooli sell my data?"])
+    assert result.exit_code == 0, result.output
+    assert "We never sell your data to anyone." in result.output
+    monkeypatch.delenv("POLICY_ASSISTANT_QUERY_ADAPTER")
+
+    result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(tmp_path), "--out", str(out)])
+    assert result.exit_code != 0
+    assert "needs policies/ and questions.jsonl" in result.output
+
+
+def test_policyqa_eval_scores_ours_and_the_baselines_on_the_same_questions(settings, tmp_path: Path) -> None:
+    from assistant import evaluation
+
+    folder = _policyqa_folder(tmp_path / "policyqa")
+    rows = evaluation.evaluate_policyqa(settings, folder, ["dense", "hybrid+rerank"])
+    assert [r["system"] for r in rows] == ["dense", "hybrid+rerank"]
+    assert all(r["questions"] == 6 for r in rows)
+    ours = rows[1]
+    assert ours["hit@5"] >= ours["hit@3"] >= ours["hit@1"]
+    assert ours["hit@5"] > 0.5  # six plain questions on three short policies
