@@ -23,6 +23,7 @@ _NOT_COMPANIES = frozenset(
     cookies google analytics mr ms dr ok okay please thanks hi hello
     """.split()
 )
+_POSSESSIVES = frozenset({"my", "your", "our"})
 # Capitalised phrases of privacy law and practice whose words are no company ("Do Not Track").
 _NOT_COMPANY_PHRASES = re.compile(
     r"\b(do[- ]not[- ](track|sell|share)|global privacy control|privacy shield|united (states|kingdom)"
@@ -99,7 +100,12 @@ class CompanyResolver:
         found.sort()
         ordered = [pid for _, _, pid in found]
         unknown = [
-            word for i, (_, word) in enumerate(words) if i not in used and _looks_like_company(word, first=i == 0)
+            word
+            for i, (_, word) in enumerate(words)
+            if i not in used
+            and _looks_like_company(word, first=i == 0)
+            # "my Outlook", "your iPhone": something the user owns, not a company asked about
+            and not (i > 0 and words[i - 1][1].lower() in _POSSESSIVES)
         ]
         spans = tuple((start, end) for start, end, _ in found)
         return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans)

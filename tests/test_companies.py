@@ -44,3 +44,10 @@ def test_unknown_companies_are_named_not_guessed() -> None:
     assert (found.policy_ids, found.unknown) == (["inszoom"], [])
     assert RESOLVER.resolve("Does Zopim transfer data to the United States under the Privacy Shield?").unknown == []
     assert RESOLVER.match("Zoom") is None
+
+
+def test_something_the_user_owns_is_no_company_asked_about() -> None:
+    found = RESOLVER.resolve("What does InsideSales grab from my Outlook when I hook it up?")
+    assert (found.policy_ids, found.unknown) == (["insidesales"], [])
+    assert RESOLVER.resolve("Can Zopim read your Gmail?").unknown == []
+    assert RESOLVER.resolve("Does Zendesk read my Outlook?").unknown == ["Zendesk"]  # the company still counts
