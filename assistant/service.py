@@ -66,7 +66,7 @@ _GENERIC_WORDS = _FUNCTION_WORDS | frozenset(
 _WORDS = re.compile(r"[a-z0-9]+")
 VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 # Passages looked at per company when deciding a verdict (the first k are shown).
-_DECIDE_POOL = 6
+_DECIDE_POOL = 10
 
 
 @dataclass

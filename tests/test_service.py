@@ -193,3 +193,13 @@ def test_law_enforcement_is_answered_by_the_legal_disclosure_clause(bundled_assi
     assert answer.practice == "law_enforcement"
     assert answer.verdict == "yes"
     assert "legal process" in answer.per_company[0].deciding
+
+
+def test_a_denial_that_points_back_to_its_heading_still_decides(bundled_assistant) -> None:
+    """ZoomSupport's "We currently do not have the ability to honor these requests" names Do Not Track
+    only through its heading; the adapted query ranks it below six clauses, and the verdict still sees it."""
+    answer = bundled_assistant.ask("Do INSZoom and ZoomSupport respect my browser's Do Not Track setting?")
+    verdicts = {part.company: part.verdict for part in answer.per_company}
+    assert verdicts == {"INSZoom": "no", "ZoomSupport": "no"}
+    zoom = next(part for part in answer.per_company if part.company == "ZoomSupport")
+    assert "do not have the ability to honor these requests" in (zoom.deciding or "")
