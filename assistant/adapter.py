@@ -122,8 +122,7 @@ def fit(
     usable = [e for e in examples if e.answers.any()]
     if not usable:
         raise InputError("No training question has an answer among its policy's sentences.")
-    torch.manual_seed(seed)
-    order = np.random.default_rng(seed)
+    order = np.random.default_rng(seed)  # the only randomness: W starts at zero
     policies = sorted({e.policy_id for e in usable})
     offsets = np.cumsum([0] + [len(sentence_vectors[p]) for p in policies])
     where = {p: (int(offsets[i]), int(offsets[i + 1])) for i, p in enumerate(policies)}

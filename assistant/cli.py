@@ -368,8 +368,7 @@ def adapt(ctx: click.Context, data: Path | None, out: Path) -> None:
         raise click.UsageError(f"{data} needs policies/ and questions.jsonl; pass DATA.")
     settings = _settings(ctx).model_copy(update={"query_adapter": "none"})
     assistant, questions, texts = evaluation.policyqa_questions(settings, data)
-    examples = evaluation.adapter_examples(assistant, questions, texts)
-    sentences = {pid: assistant.store.vectors(pid).sentence_vectors for pid in {e.policy_id for e in examples}}
+    examples, sentences = evaluation.adapter_examples(assistant, questions, texts)
     adapter = fit(examples, sentences)
     adapter.save(out)
     answered = sum(bool(e.answers.any()) for e in examples)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from assistant.types import Answer
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from assistant.adapter import Example, QueryAdapter
     from assistant.service import Assistant
     from assistant.settings import Settings
@@ -243,9 +245,11 @@ def policyqa_questions(
     return assistant, questions, texts
 
 
-def adapter_examples(assistant: Assistant, questions: list[dict], texts: dict[str, str]) -> list[Example]:
-    """Training examples for the query adapter: each question's vector as the product reads it, and
-    which of its policy's sentences hold an annotated answer."""
+def adapter_examples(
+    assistant: Assistant, questions: list[dict], texts: dict[str, str]
+) -> tuple[list[Example], dict[str, np.ndarray]]:
+    """Training data for the query adapter: each question's vector as the product reads it with
+    which of its policy's sentences hold an annotated answer, and those policies' sentence vectors."""
     import numpy as np
 
     from assistant.adapter import Example
@@ -260,7 +264,8 @@ def adapter_examples(assistant: Assistant, questions: list[dict], texts: dict[st
         sentences = assistant.store.vectors(q["pid"]).sentences
         answers = np.array([any(overlap(g, (s.start, s.end)) > 0 for g in gold) for s in sentences])
         examples.append(Example(vector, q["pid"], answers))
-    return examples
+    sentences = {pid: assistant.store.vectors(pid).sentence_vectors for pid in {e.policy_id for e in examples}}
+    return examples, sentences
 
 
 def cross_validated_adapters(
@@ -272,8 +277,7 @@ def cross_validated_adapters(
 
     policies = sorted({q["pid"] for q in questions})
     fold_of = {pid: i % folds for i, pid in enumerate(policies)}
-    examples = adapter_examples(assistant, questions, texts)
-    sentences = {pid: assistant.store.vectors(pid).sentence_vectors for pid in policies}
+    examples, sentences = adapter_examples(assistant, questions, texts)
     adapters = {}
     for fold in range(min(folds, len(policies))):
         adapter = fit([e for e in examples if fold_of[e.policy_id] != fold], sentences)
