@@ -486,6 +486,27 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "contact details.",
         needs_base=False,
     ),
+    # "Can employees read my messages?" is answered by a clause on who at the company may look at
+    # content ("staff may view it only to fix a problem"), not by one on collecting it.
+    "staff_access": QuestionSense(
+        "security",
+        "whether people at the company (employees, staff or administrators) can read or view your content",
+        _rx(
+            r"\b(employees?|staff|humans?|people|personnel|workers?|engineers?|admins?|administrators?|account owners?|"
+            r"support (team|agents?|staff)|agents?|someone|anyone|a person)\b[^?.]{0,40}"
+            r"\b(read|see|view|look|looks|looking|access|listen|watch|go through|snoop|review|monitor)\b",
+        ),
+        _rx(
+            r"\b(employees?|staff|humans?|personnel|admins?|administrators?|account owners?|agents?|support (team|staff))\b"
+            r"[^.;]{0,80}\b(access\w*|view\w*|read|reads|see|review\w*|look\w*|listen\w*|monitor\w*|search\w*)\b",
+            r"\b(access\w*|view\w*|read|review\w*|look\w*|listen\w*|monitor\w*)\b[^.;]{0,60}"
+            r"\bby (our |its )?(employees?|staff|humans?|personnel|admins?|administrators?|account owners?|agents?)\b",
+        ),
+        "Employees, staff, account administrators or other people at the company access, read or view users' "
+        "content, messages, emails and files, and the cases in which they may.",
+        drops=("collection", "security"),
+        needs_base=False,
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",

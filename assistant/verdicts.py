@@ -43,7 +43,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
-    | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location"}
+    | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location", "staff_access"}
 )
 
 _I = re.IGNORECASE
@@ -125,6 +125,10 @@ def _names_a_case(exception: str) -> bool:
     return any(w.lower() not in _EXCEPTION_FILLER for w in _WORD.findall(rest))
 
 
+# An affirmation held to conditions: "only if/when/where ..." (a list lead-in such as "only in the
+# following situations:" or a recipient, "only with our courier", states when or to whom it happens).
+_ONLY_IF = re.compile(r"\bonly\b[^.;:]{0,60}\b(if|when|where|unless)\b", _I)
+
 _QUALIFIER = re.compile(
     r"\bin the (conventional|traditional|ordinary|usual|common|classic) sense\b"
     r"|\bas (that term is |it is )?(traditionally|commonly|typically|usually|generally) (understood|defined|meant)\b"
@@ -145,6 +149,10 @@ _THIRD = (
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "sale": re.compile(
         r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|lease|leases|leased|trade|trades|traded|swap|swaps|lend|lends)\b",
+        _I,
+    ),
+    "staff_access": re.compile(
+        r"\b(access\w*|view\w*|read|reads|reading|see|sees|seen|review\w*|look\w*|listen\w*|monitor\w*|search\w*|allow\w*)\b",
         _I,
     ),
     "sharing": re.compile(
@@ -377,6 +385,9 @@ def _polarity_at(clause: str, start: int) -> ClauseVerdict:
     if _CONSENT_GATE.search(clause):
         # "we will only share it with your consent": by default it does not happen.
         return "no"
+    if _ONLY_IF.search(clause):
+        # "we only allow staff to view it if it is needed for security" is "we do not, unless ...".
+        return "partial"
     return "yes"
 
 

@@ -88,6 +88,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Is my credit card number safe?", "payment"),
         ("Do advertisers learn what I browse while using the app?", "advertising"),
         ("Can advertisers see my browsing history on the site?", "advertising"),
+        ("Can their employees read my messages?", "staff_access"),
+        ("could an admin look at my files?", "staff_access"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:

@@ -37,6 +37,11 @@ from assistant.verdicts import clause_verdict, decide, stance
         ("sharing", "Account details are shared only with the courier that delivers your parcel.", "yes"),
         ("sharing", "We disclose your data to partners only with your explicit consent.", "no"),
         ("sharing", "We do not disclose your data to third parties unless required by law.", "partial"),
+        # "Only if" is "not unless": the practice is held to conditions.
+        ("sharing", "We share your personal information only when required by law.", "partial"),
+        ("staff_access", "Our staff will only view your messages when it is needed to fix a problem with them.", "partial"),
+        ("staff_access", "Employees do not access your files unless it is needed to investigate abuse.", "partial"),
+        ("staff_access", "Account administrators can view the emails sent from accounts they manage.", "yes"),
         ("sharing", "We will not share your personal data with third parties without your consent.", "no"),
         # A user's condition is not the company's denial.
         ("sharing", "If you do not want us to share your data with partners, you can opt out.", "yes"),
