@@ -270,6 +270,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(close|deactivat\w*|cancel)\b.{0,20}\baccounts?\b",
         r"\baccount (deactivation|deletion|closure|closing)\b",
         r"\bwhat (data|info\w*) do (they|you) have\b",
+        r"\bwhat (personal )?(data|info\w*|details)\b.{0,20}\b(they|you|it) (have|hold|keep|store)\w*\b.{0,15}\b(about|on|of) (me|us)\b",
     ),
     "marketing_optout": _rx(
         r"\bopt[- ]?out\b",
@@ -507,6 +508,26 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("collection", "security"),
         needs_base=False,
     ),
+    # "How many days do they have to answer my request?" is answered by a clause giving a period for
+    # responding, not by one describing the right: without such a period the policy does not say.
+    "response_time": QuestionSense(
+        "access_deletion",
+        "how long it takes to respond to your request",
+        _rx(
+            r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(respond|reply|replies|answer|process|handle|"
+            r"get back|act on|fulfil+|complete|deal with)\w*",
+            r"\b(respond|reply|answer|process|handle|get back)\w*\b[^?]{0,40}\bwithin (how|what)\b",
+        ),
+        _rx(
+            r"\b(respond|response|reply|replies|process|fulfil+|complete|answer|acknowledge)\w*\b[^.;]{0,80}\bwithin\b[^.;]{0,30}"
+            r"\b(\d+|one|two|three|four|five|ten|fifteen|thirty|forty-five|sixty|ninety)\b",
+            r"\b(\d+|thirty|forty-five|sixty|ninety)\s*(calendar |business |working )?(days?|weeks?|months?)\b[^.;]{0,60}"
+            r"\b(respond|response|reply|process|fulfil+|complete)\w*",
+        ),
+        "We will respond to your request to access, correct or delete your personal information within 30 days.",
+        drops=("retention",),  # "how long do they take to answer" is not how long data is kept
+        needs_base=False,
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",
@@ -555,6 +576,13 @@ _QUESTION_ORDER: tuple[str, ...] = (
 )
 
 
+_KINDS_OF_DATA = frozenset({"children", "children_data", "payment", "biometric", "location", "precise_location", "collection"})
+_ASKS_A_RIGHT = re.compile(
+    r"\b(can|could|may|how)\b[^?]{0,30}\b(i|we|parents?)\b[^?]{0,40}\b(delet\w*|eras\w*|remov\w*|correct\w*|wip(e|ed)|purg\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def practices_in_question(question: str) -> list[str]:
     """Return the practices a user question asks about, most specific first; [] if none.
 
@@ -576,6 +604,10 @@ def practices_in_question(question: str) -> list[str]:
             found = [name if n == sense.base else n for n in found if n not in sense.drops]
             if name not in found:
                 found.append(name)
+    # "Can I get my kid's data deleted?" asks for a right over data, whatever kind of data it is.
+    if "access_deletion" in found and found[0] in _KINDS_OF_DATA and _ASKS_A_RIGHT.search(question):
+        found.remove("access_deletion")
+        found.insert(0, "access_deletion")
     # "Do Not Track" contains "track": it is not a cookies/collection question too.
     if "do_not_track" in found:
         found = [n for n in found if n not in ("cookies", "collection")]
@@ -738,6 +770,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\bnevada residents?\b",
         r"\b(legal|lawful) basis\b",
         r"\bsupervisory authority\b",
+        r"\b(eea|european economic area|european union|switzerland|united kingdom|the uk)\b[^.;]{0,80}\brights\b",
     ),
     "biometric": (
         r"\bbiometric\w*",

@@ -44,6 +44,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
     | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location", "staff_access"}
+    | {"automated_decisions"}
 )
 
 _I = re.IGNORECASE
@@ -149,6 +150,11 @@ _THIRD = (
 _ACTIONS: dict[str, re.Pattern[str]] = {
     "sale": re.compile(
         r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|lease|leases|leased|trade|trades|traded|swap|swaps|lend|lends)\b",
+        _I,
+    ),
+    "automated_decisions": re.compile(
+        r"\b(engag\w*|use|uses|used|using|make|makes|made|making|conduct\w*|carr(y|ies|ied) out|perform\w*|rel(y|ies|ied) on|"
+        r"subject\w*|profil(e|es|ed)|process(es|ed)?|employ\w*)\b",
         _I,
     ),
     "staff_access": re.compile(

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.practices import PRACTICES, opp115_categories, practices_in_question, tag_text
+from assistant.practices import PRACTICES, mentions, opp115_categories, practices_in_question, tag_text
 
 EXPECTED_NAMES = [
     "collection",
@@ -90,6 +90,11 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can advertisers see my browsing history on the site?", "advertising"),
         ("Can their employees read my messages?", "staff_access"),
         ("could an admin look at my files?", "staff_access"),
+        # A right over data leads, whatever kind of data it is about.
+        ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
+        ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),
+        ("How many days do they have to respond after I ask them to delete my data?", "response_time"),
+        ("how long does it take them to answer a deletion request", "response_time"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:
@@ -98,6 +103,10 @@ def test_question_mapping(question: str, first: str) -> None:
 
 def test_advertisers_also_means_sharing() -> None:
     assert practices_in_question("Do they hand my info to advertisers?")[:2] == ["advertising", "sharing"]
+
+
+def test_rights_of_european_users_are_legal_rights() -> None:
+    assert mentions("legal_rights", "If you are in the EEA, Switzerland, or the UK, your rights include:")
 
 
 def test_unrelated_question_maps_to_nothing() -> None:

@@ -198,6 +198,19 @@ def test_decide_denial_then_qualification_is_partial() -> None:
     assert decide("sale", clauses) == ("partial", 1)
 
 
+def test_automated_decisions_are_decided_as_an_action() -> None:
+    clauses = [
+        "Under certain laws, residents may be permitted to opt out of profiling relating to automated processing.",
+        "We do not engage in this type of profiling of individuals.",
+    ]
+    assert decide("automated_decisions", clauses) == ("no", 1)
+
+
+def test_a_response_time_needs_a_period() -> None:
+    assert decide("response_time", ["You have the right to request that we delete your data."]) == ("not_stated", None)
+    assert decide("response_time", ["We will respond to your request within 30 days."]) == ("yes", 0)
+
+
 def test_decide_not_stated() -> None:
     assert decide("retention", ["We use cookies.", "Contact us at privacy@example.com."]) == ("not_stated", None)
     assert decide("sale", []) == ("not_stated", None)
