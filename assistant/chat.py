@@ -31,6 +31,8 @@ _FILLER = re.compile(
     re.I,
 )
 _LIST_OF_THEY = re.compile(r"\bthey(?:\s*(?:,|\band\b|\bor\b|&|/)\s*they\b)+", re.I)
+# What an earlier turn was about, pointed back to: "use that", "this data" (not "that company").
+_DEMONSTRATIVE = re.compile(r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 
 
@@ -92,6 +94,10 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
                 policy_ids, everyone = list(last.policy_ids), last.everyone
         if policy_ids or everyone:
             inherited.append("companies")
+    if practices and earlier and _DEMONSTRATIVE.search(neutral):
+        # "would they use that for advertising?" asks of what the turn before was about.
+        query = f"{neutral} {earlier[-1].query}"
+        inherited.append("subject")
     if not practices:
         source = next((r for r in reversed(earlier) if r.practices), None)
         if source is not None:

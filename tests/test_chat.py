@@ -63,6 +63,20 @@ def test_unknown_company_is_not_answered_from_history(bundled_assistant) -> None
     assert resolved.unknown == ["Zendesk"]
 
 
+def test_a_follow_up_pointing_back_searches_what_the_turn_before_was_about(bundled_assistant) -> None:
+    turns = ["What does InsideSales grab from my Outlook when I hook it up?", "and will they use that to target ads at me?"]
+    resolved = resolve(turns[1], turns[:1], bundled_assistant.resolver)
+    assert resolved.practices[0] == "advertising"
+    assert "Outlook" in resolved.query
+    assert resolved.inherited == ["companies", "subject"]
+    answer = bundled_assistant.ask(turns[1], history=turns[:1])
+    # The email-client paragraph answers, not the clause on advertising partners' browser storage.
+    assert answer.verdict == "no"
+    assert "will not use or transfer the data for the purpose of serving ads" in answer.citations[0].quote
+    # "that company" is a company, not a subject.
+    assert resolve("does that company sell it?", turns[:1], bundled_assistant.resolver).inherited == ["companies"]
+
+
 def test_conversation_answers_follow_ups_like_direct_questions(bundled_assistant) -> None:
     chat = Conversation(bundled_assistant)
     answers = [chat.ask(turn) for turn in CHAIN]
