@@ -528,6 +528,18 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("retention",),  # "how long do they take to answer" is not how long data is kept
         needs_base=False,
     ),
+    # "Will they tell me when the policy changes?" is answered yes only by notice that reaches you;
+    # a revised policy posted on the site answers it in part.
+    "change_notice": QuestionSense(
+        "policy_changes",
+        "whether it tells you when it changes the policy",
+        _rx(
+            r"\b(tell|notify|inform|warn|let (me|us|you) know|e-?mail|heads[- ]up|alert|know)\w*\b[^?]{0,60}\b(chang|updat|modif|revis|amend|rewrit)\w*",
+        ),
+        _rx(  # how the change is made known: notice, or posting for users to find
+            r"\b(notif\w*|notice|e-?mail\w*|inform\w*|tell|alert\w*|announc\w*|post\w*|publish\w*|check back|last updated)\b"
+        ),
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",
@@ -729,6 +741,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(chang|updat|modif|revis|amend)\w*\b[^.]{0,40}\b(this|our|the) ([\w-]+ )?(privacy )?(policy|statement|notice)\b",
         r"\b(policy|statement|notice)\b[^.]{0,30}\b(may|will|might) (be )?(chang|updat|modif|revis|amend)\w*",
         r"\b(material|significant) changes?\b",
+        r"\b(policy|statement|notice) (revisions?|changes?|updates?|amendments?)\b",
         r"\bchanges? (to|in) (this|our|the) [\w ]{0,20}(policy|statement|notice)\b",
     ),
     "contact": (
@@ -784,7 +797,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\bgeo-?locat\w*",
         r"\blocation (data|information|services|based)\b",
         r"\bgps\b",
-        r"\b(precise|approximate|physical|device'?s?) location\b",
+        r"\b(precise|approximate|physical|device'?s?|general|coarse) location\b",
         r"\blatitude\b",
         r"\byour location\b",
     ),

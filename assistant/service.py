@@ -23,7 +23,7 @@ from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict
-from assistant.verdicts import clause_verdict, decide, stance
+from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decide, stance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -342,21 +342,27 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
     """The passage's best-ranked sentence that states the practice (else one that names it, else
     the passage), with its context: its section heading and its paragraph up to it.
 
+    For a descriptive practice, a sentence that states it plainly is preferred to one that states it
+    only vaguely: "we post revisions and, if significant, email you" answers "will they tell me?"
+    though "we revise the 'last updated' date" ranked first.
+
     A verdict is read from one statement, so a denial and the next sentence's unrelated
     affirmation in the same citation never blend into a false "partial". A sentence is read
     in its context, so "we do not honor these requests" after a Do-Not-Track heading speaks
     to Do Not Track.
     """
-    named = None
+    named = vague = None
     for start, end in passage.sentences:
         paragraph = text.rfind("\n", 0, start) + 1
         context = f"{passage.chunk.section}\n{text[paragraph:start]}"
         found = stance(practice, text[start:end], context)
         if found is not None and found[1]:
-            return text[start:end], context
+            if found[0] != "partial" or practice in ACTION_PRACTICES:
+                return text[start:end], context
+            vague = vague or (text[start:end], context)
         if found is not None and named is None:
             named = text[start:end], context
-    return named or (text[passage.start : passage.end], passage.chunk.section)
+    return vague or named or (text[passage.start : passage.end], passage.chunk.section)
 
 
 def _subject_stems(question: str, names: list[str]) -> set[str]:

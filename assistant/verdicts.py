@@ -334,6 +334,23 @@ def _combine(verdicts: Sequence[ClauseVerdict]) -> ClauseVerdict:
     return "partial"
 
 
+# Notice that reaches the user ("we will notify you", "by email", "a prominent notice"), not a
+# revised policy posted on the site for them to check.
+_NOTICE_TO_YOU = re.compile(
+    r"\b(notify|notif(y|ies|ied|ying|ication)|inform|tell|alert|email|e-mail|send)\w*\b[^.;]{0,40}\b(you|users|members|customers)\b"
+    r"|\b(you|users)\b[^.;]{0,40}\b(notified|informed|told|emailed|alerted|notice)\b"
+    r"|\b(by|via|through) (e-?mail|a (prominent |service )?(notice|announcement))\b|\b(advance|prominent) notice\b",
+    _I,
+)
+# Location known only roughly: "general location at a city or country level", "approximate location".
+_ROUGH_LOCATION = re.compile(
+    r"\b(general|approximate|coarse|rough|broad|imprecise|city|country|regional|state)[- ](level )?(location|geolocation|area|region)\b"
+    r"|\blocation\b[^.;]{0,30}\b(at|to) (a |the )?(city|country|region|state|zip|postal)\b",
+    _I,
+)
+_PRECISE_LOCATION = re.compile(r"\b(precise|exact|gps|latitude|longitude|real[- ]time)\b", _I)
+
+
 def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] | None:
     """Polarity of one clause for an action practice and whether its verb is a strong one.
 
@@ -370,6 +387,8 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
         if practice == "sale" and not sells_data(clause, m.start(), m.end()):
             continue
         verdict = _polarity_at(clause, m.start())
+        if verdict == "yes" and practice == "location" and _ROUGH_LOCATION.search(clause):
+            verdict = "partial" if not _PRECISE_LOCATION.search(clause) else verdict
         if strong:
             return verdict, True
         weak = weak or verdict
@@ -485,6 +504,8 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
                 (strong if found[1] else weak).append(found[0])
         elif not referred or _DESCRIPTIVE_ACTIONS.get(base_practice(practice), _NOTHING).search(clause):
             verdict, stated = _descriptive_polarity(base_practice(practice), clause)
+            if practice == "change_notice" and verdict == "yes" and not _NOTICE_TO_YOU.search(clause):
+                verdict = "partial"  # a revised policy posted for you to find is not notice to you
             (strong if stated else named).append(verdict)
     if strong or weak:
         return _combine(strong or weak), True

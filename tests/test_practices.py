@@ -59,7 +59,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Where do they keep my data?", "international_transfer"),
         ("Where is my data stored?", "international_transfer"),
         ("Who do I contact about privacy?", "contact"),
-        ("Will they tell me before changing the policy?", "policy_changes"),
+        ("Will they tell me before changing the policy?", "change_notice"),
         ("How do I stop promo emails?", "marketing_messages"),
         ("Can I opt out of cookies?", "marketing_optout"),
         ("What happens to my data if the company is sold?", "business_transfer"),
@@ -95,6 +95,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),
         ("How many days do they have to respond after I ask them to delete my data?", "response_time"),
         ("how long does it take them to answer a deletion request", "response_time"),
+        ("Will they tell me when the privacy policy changes?", "change_notice"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:

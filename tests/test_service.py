@@ -188,6 +188,27 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
     assert bundled_assistant.ask(question).verdict == verdict
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict", "deciding"),
+    [
+        ("Can IPC employees look at my chats and files?", "partial", "IPC employees do not access"),
+        ("How many days does InsideSales take to respond to a removal request?", "yes", "within 30 days"),
+        ("How many days does Instant Prospect Conversion have to respond to my deletion request?", "not_stated", ""),
+        ("Does IPC use automated profiling that could have legal effects on me?", "no", "does not engage"),
+        # Notice that reaches you is a yes; a revised policy posted for you to find, a partial.
+        ("Will Zopim tell me when its privacy policy changes?", "yes", "prominent notice, usually via email"),
+        ("Will Instant Prospect Conversion let me know when they change their privacy policy?", "partial", "will post"),
+        ("Does IPC know where I am physically located?", "partial", "general location at a city or country level"),
+    ],
+)
+def test_question_senses_decide_on_the_clauses_that_answer_them(
+    bundled_assistant, question: str, verdict: str, deciding: str
+) -> None:
+    answer = bundled_assistant.ask(question)
+    assert answer.verdict == verdict
+    assert deciding in answer.per_company[0].deciding
+
+
 def test_law_enforcement_is_answered_by_the_legal_disclosure_clause(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does Zopim share my chat transcripts with law enforcement?")
     assert answer.practice == "law_enforcement"

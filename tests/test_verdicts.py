@@ -211,6 +211,23 @@ def test_a_response_time_needs_a_period() -> None:
     assert decide("response_time", ["We will respond to your request within 30 days."]) == ("yes", 0)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Changes to this policy will be posted on this page with a new effective date.", "partial"),
+        ("We will notify you by email before material changes take effect.", "yes"),
+        ("If we make significant changes, we will provide a more prominent notice.", "yes"),
+    ],
+)
+def test_notice_of_changes_must_reach_you(text: str, expected: str) -> None:
+    assert clause_verdict("change_notice", text) == expected
+
+
+def test_location_known_only_roughly_is_partial() -> None:
+    assert clause_verdict("location", "Your IP address may be used to infer your general location.") == "partial"
+    assert clause_verdict("location", "We use your approximate location and, with consent, your GPS location.") == "yes"
+
+
 def test_decide_not_stated() -> None:
     assert decide("retention", ["We use cookies.", "Contact us at privacy@example.com."]) == ("not_stated", None)
     assert decide("sale", []) == ("not_stated", None)
