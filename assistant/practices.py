@@ -324,7 +324,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(share|shares|sharing|disclose|discloses|disclosed|disclosure)\b",
     ),
     "collection": _rx(
-        r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*)\b",
+        r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*|grab\w*|captur\w*|"
+        r"scrap(e|es|ed|ing)|snoop\w*|hoover\w*)\b",
         r"\btrain\w*\b.{0,40}\b(ai|model|models|algorithm\w*|llm|chatbot)\b",
         r"\b(ai|model|models)\b.{0,30}\btrain\w*",
         r"\bwhat (data|info\w*|personal data|personal information)\b",

@@ -83,6 +83,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they use automated decision-making or profiling?", "automated_decisions"),
         ("Who is the data controller?", "data_controller"),
         ("Do they collect my IP address?", "collection"),
+        ("does the diagnostics tool grab my personal info?", "collection"),
         ("Do they respect Do Not Track?", "do_not_track"),
         ("Do they track my location?", "location"),
         ("Is my credit card number safe?", "payment"),
