@@ -434,6 +434,25 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         _rx(r"\b(web ?beacons?|beacons?|pixels?|pixel tags?|clear gifs?|web bugs?)\b"),
         "Web beacons, pixel tags, clear GIFs or tracking pixels in pages and emails.",
     ),
+    # "Do third parties track me?" is answered by a clause on others' cookies and trackers (or a
+    # denial of them), not by one on the site's own cookies.
+    "third_party_tracking": QuestionSense(
+        "cookies",
+        "whether third parties track you with cookies or similar technologies",
+        _rx(
+            r"\b(third[- ]part\w*|other (companies|sites|websites)|outside companies|advertisers?|ad networks?|facebook|google)\b"
+            r"[^?]{0,40}\b(cookies?|track\w*|pixels?|beacons?)\b",
+            r"\b(cookies?|track\w*|pixels?|beacons?)\b[^?]{0,40}\b(third[- ]part\w*|other (companies|sites|websites)|outside companies)\b",
+        ),
+        _rx(
+            r"\bthird[- ]part\w*",
+            r"\b(facebook|google|twitter|linkedin|doubleclick)\b",
+            r"\b(advertising|analytics|marketing) (partners?|providers?|networks?|companies|services)\b",
+            r"\bpartners?\b",
+        ),
+        "Third parties such as advertising networks, analytics providers and social media widgets place cookies, "
+        "pixels or other tracking technologies to collect information about your activity.",
+    ),
     "precise_location": QuestionSense(
         "location",
         "whether it collects your precise (GPS) location",

@@ -44,7 +44,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
     | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location", "staff_access"}
-    | {"automated_decisions"}
+    | {"automated_decisions", "third_party_tracking"}
 )
 
 _I = re.IGNORECASE
@@ -76,7 +76,9 @@ _COORDINATED = re.compile(r"(,|\bor|\bnor|\band|\band/or)\s*(otherwise\s+|also\s
 _USER_CONDITION = re.compile(r"\b(if|unless|when|should|in case)\s+(you|users?|visitors?|the user)\b[^,;]*", _I)
 _CLAUSE_BREAK = re.compile(
     r"[;:!?]|\.(?=\s|$)|\s[-\u2013\u2014]\s|,?\s+\b(but|however|although|though|whereas|while|yet)\b"
-    r"|,\s*(and|or)\s+(we|our|they|you|it|these|those|such)\b",
+    r"|,\s*(and|or)\s+(we|our|they|you|it|these|those|such)\b"
+    # "we use first-party cookies and do not use third-party cookies": a denial of its own
+    r"|\s+and\s+(?=(do|does|did|will|would|shall|may|can|could)\s+not\b|never\b)",
     _I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
@@ -232,6 +234,7 @@ _IF_LEARNED = re.compile(
     _I,
 )
 _ACTIONS["business_transfer"] = _ACTIONS["sharing"]  # what passes to a buyer is shared with it
+_ACTIONS["third_party_tracking"] = re.compile(_ACTIONS["cookies"].pattern[:-3] + r"|track\w*|gather\w*|monitor\w*)\b", _I)
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
     r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"

@@ -84,6 +84,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Who is the data controller?", "data_controller"),
         ("Do they collect my IP address?", "collection"),
         ("does the diagnostics tool grab my personal info?", "collection"),
+        ("Do third parties track me with cookies on their site?", "third_party_tracking"),
         ("Do they respect Do Not Track?", "do_not_track"),
         ("Do they track my location?", "location"),
         ("Is my credit card number safe?", "payment"),

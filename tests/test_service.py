@@ -199,6 +199,7 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         ("Will Zopim tell me when its privacy policy changes?", "yes", "prominent notice, usually via email"),
         ("Will Instant Prospect Conversion let me know when they change their privacy policy?", "partial", "will post"),
         ("Does IPC know where I am physically located?", "partial", "general location at a city or country level"),
+        ("Do third parties track me with cookies on INSZoom's website?", "no", "do not use third-party cookies"),
     ],
 )
 def test_question_senses_decide_on_the_clauses_that_answer_them(

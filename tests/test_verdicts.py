@@ -43,6 +43,14 @@ from assistant.verdicts import clause_verdict, decide, stance
         ("staff_access", "Employees do not access your files unless it is needed to investigate abuse.", "partial"),
         ("staff_access", "Account administrators can view the emails sent from accounts they manage.", "yes"),
         ("sharing", "We will not share your personal data with third parties without your consent.", "no"),
+        # A coordinated denial is read on its own ("... and do not use ...").
+        (
+            "third_party_tracking",
+            "We only use first-party cookies and do not use third-party cookies or other third-party tracking technologies.",
+            "no",
+        ),
+        ("third_party_tracking", "Social media widgets such as Facebook buttons may set a cookie.", "yes"),
+        ("sharing", "We collect your email address and do not share it with third parties.", "no"),
         # A user's condition is not the company's denial.
         ("sharing", "If you do not want us to share your data with partners, you can opt out.", "yes"),
         # Qualified statements.
