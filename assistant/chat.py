@@ -32,7 +32,9 @@ _FILLER = re.compile(
 )
 _LIST_OF_THEY = re.compile(r"\bthey(?:\s*(?:,|\band\b|\bor\b|&|/)\s*they\b)+", re.I)
 # What an earlier turn was about, pointed back to: "use that", "this data" (not "that company").
-_DEMONSTRATIVE = re.compile(r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I
+)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 
 

@@ -608,7 +608,9 @@ _QUESTION_ORDER: tuple[str, ...] = (
 )
 
 
-_KINDS_OF_DATA = frozenset({"children", "children_data", "payment", "biometric", "location", "precise_location", "collection"})
+_KINDS_OF_DATA = frozenset(
+    {"children", "children_data", "payment", "biometric", "location", "precise_location", "collection"}
+)
 _ASKS_A_RIGHT = re.compile(
     r"\b(can|could|may|how)\b[^?]{0,30}\b(i|we|parents?)\b[^?]{0,40}\b(delet\w*|eras\w*|remov\w*|correct\w*|wip(e|ed)|purg\w*)\b",
     re.IGNORECASE,

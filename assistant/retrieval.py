@@ -1,12 +1,12 @@
 """Hybrid retrieval within one policy, down to clause-level citations.
 
 For a query and a policy: dense chunk scores (exact, over the policy's chunk vectors read from
-Chroma) and BM25 over the same chunks (bm25s) are fused by weighted reciprocal rank fusion;
-then every sentence of the best chunks, and of the chunks holding the policy's best sentences
-however those chunks fused, is scored on its own (its precomputed embedding under its section
-heading, its BM25 score, whether it speaks to the practice asked about) and the best
-sentences, grown by their better neighbours up to a length limit, become the citations.
-Offsets stay exact throughout.
+Chroma) and BM25 over the same chunks (bm25s) are fused by weighted reciprocal rank fusion. Then
+every sentence is scored on its own (its precomputed embedding under its section heading, its
+BM25 score, whether it speaks to the practice asked about, its chunk's embedding similarity),
+and the scores become each sentence's chance of holding the answer. Citations are windows of
+consecutive sentences in the best chunks, chosen greedily to cover the most of that chance for
+their length (docs/retrieval.md). Offsets stay exact throughout.
 """
 
 from __future__ import annotations
@@ -141,8 +141,10 @@ class HybridRetriever:
     ) -> list[Passage]:
         """The k best passages of one policy for the query.
 
-        `clauses` (the default) cites sentences chosen inside the fused chunks; `hybrid`, `dense`
-        and `bm25` return whole chunks from the fusion or one retriever alone (for evaluation).
+        `clauses` (the default) cites windows of sentences chosen inside the fused chunks, followed by
+        up to `practice_clauses` windows holding the best sentences that state the practice asked
+        about, if the k missed them (a verdict is read from such clauses). `hybrid`, `dense` and
+        `bm25` return whole chunks from the fusion or one retriever alone (for evaluation).
         """
         import numpy as np
 
@@ -173,35 +175,54 @@ class HybridRetriever:
         ranked = sorted(fused.items(), key=lambda item: -item[1])
         if mode == "hybrid":
             return [self._whole(vectors, policy_id, index, score) for index, score in ranked[:k]]
-        ranked = ranked[: s.clause_chunks]
-        # The chunks of the best sentences compete too, however their chunks fused.
-        chosen = {ci for ci, _ in ranked}
-        ranked += [(ci, fused[ci]) for ci in by_sentence[: s.sentence_chunks] if ci not in chosen]
+        # Clause selection: every sentence gets a chance of holding the answer (a softmax of its own
+        # score plus its chunk's dense similarity). Citations are windows of consecutive sentences in
+        # one chunk, chosen one at a time: the window covering the most of the chance not yet covered,
+        # less what its length costs, and not overlapping one chosen before.
+        chosen = {ci for ci, _ in ranked[: s.clause_chunks]} | set(by_sentence[: s.sentence_chunks])
+        chunk_similarity = dict(
+            zip((c.index for c in vectors.chunks), vectors.chunk_vectors @ query_vector, strict=True)
+        )
+        scores = sentence_scores + s.chunk_weight * np.array([chunk_similarity[ci] for ci in vectors.sentence_chunk])
+        weights = np.exp((scores - scores.max()) / s.temperature)
+        cumulative = np.concatenate([[0.0], np.cumsum(weights / weights.sum())])
+        firsts, lasts = self._windows(vectors)
+        starts = np.array([vectors.sentences[i].start for i in firsts])
+        ends = np.array([vectors.sentences[j].end for j in lasts])
+        mass = cumulative[lasts + 1] - cumulative[firsts]
+        open_ = np.ones(len(firsts), dtype=bool)
         chunk_by_index = {c.index: c for c in vectors.chunks}
-        # Clause selection: in each fused chunk, windows around its best sentences; a window's score is
-        # its chunk's fused score (normalised) plus its seed sentence's own score.
-        top = ranked[0][1] if ranked else 1.0
-        windows: list[tuple[float, list[int]]] = []
-        for index, score in ranked:
-            members = [i for i, ci in enumerate(vectors.sentence_chunk) if ci == index]
-            used: set[int] = set()
-            for _ in range(s.windows_per_chunk):
-                free = [i for i in members if i not in used]
-                if not free:
-                    break
-                seed = max(free, key=lambda i: sentence_scores[i])
-                span = self._window(vectors, seed, sentence_scores, used)
-                used.update(span)
-                windows.append((score / top + s.window_weight * float(sentence_scores[seed]), span))
-        windows.sort(key=lambda w: -w[0])
-        passages = []
-        pool = k if self.reranker is None else POOL_FACTOR * k  # a cross-encoder reranks a larger pool
-        for score, span in windows[:pool]:
-            first, last = vectors.sentences[span[0]], vectors.sentences[span[-1]]
-            chunk = chunk_by_index[vectors.sentence_chunk[span[0]]]
-            ordered = sorted(span, key=lambda i: -sentence_scores[i])
+        passages: list[Passage] = []
+        left = 1.0  # the chance not yet covered
+
+        def best(allowed: np.ndarray) -> int | None:
+            # Covering m of what is left is worth m / left; the length cost is scaled the same way.
+            values = np.where(open_ & allowed, mass - s.length_cost * left * (ends - starts) / 1000, -np.inf)
+            return int(np.argmax(values)) if np.isfinite(values).any() else None
+
+        def take(w: int) -> None:
+            nonlocal left
+            first, last = int(firsts[w]), int(lasts[w])
+            open_[:] &= (lasts < first) | (firsts > last)
+            left = max(left - float(mass[w]), 1e-12)
+            ordered = sorted(range(first, last + 1), key=lambda i: -scores[i])
             sentences = tuple((vectors.sentences[i].start, vectors.sentences[i].end) for i in ordered)
-            passages.append(Passage(policy_id, chunk, first.start, last.end, round(score, 5), sentences))
+            chunk = chunk_by_index[vectors.sentence_chunk[first]]
+            score = round(float(scores[ordered[0]]), 5)  # its best sentence's
+            passages.append(Passage(policy_id, chunk, int(starts[w]), int(ends[w]), score, sentences))
+
+        in_chosen = np.array([vectors.sentence_chunk[i] in chosen for i in firsts], dtype=bool)
+        pool = k if self.reranker is None else POOL_FACTOR * k  # a cross-encoder reranks a larger pool
+        while len(passages) < pool and (w := best(in_chosen)) is not None:
+            take(w)
+        if practices and s.practice_clauses:
+            # A verdict needs clauses that state the practice: the best-scoring ones the windows missed
+            # (a table row in a chunk unlike the question, say) follow them, wherever they are.
+            speaking = np.flatnonzero(self.speaks_to(vectors, practices[0]))
+            for i in speaking[np.argsort(-sentence_scores[speaking], kind="stable")][: s.practice_clauses]:
+                w = best((firsts <= i) & (lasts >= i))
+                if w is not None:
+                    take(w)
         if self.reranker is not None:
             return rerank_passages(self.reranker, query, vectors.policy.text, passages, k)
         return passages
@@ -218,25 +239,24 @@ class HybridRetriever:
             scores = scores + s.practice_weight * self.speaks_to(vectors, practices[0])
         return scores
 
-    def _window(self, vectors: PolicyVectors, seed: int, scores: np.ndarray, used: set[int]) -> list[int]:
-        """The seed sentence grown by its better neighbour within its chunk, up to `max_citation_chars`."""
-        span = [seed]
-        chunk = vectors.sentence_chunk[seed]
+    def _windows(self, vectors: PolicyVectors) -> tuple[np.ndarray, np.ndarray]:
+        """First and last sentence of every run of consecutive sentences in one chunk that fits in
+        `max_citation_chars` (a sentence longer than that is a window of its own)."""
+        import numpy as np
+
+        sentences, chunk_of = vectors.sentences, vectors.sentence_chunk
         limit = self.settings.max_citation_chars
-        while True:
-            options = [
-                j
-                for j in (span[0] - 1, span[-1] + 1)
-                if 0 <= j < len(vectors.sentences)
-                and j not in used
-                and vectors.sentence_chunk[j] == chunk
-                and max(vectors.sentences[span[-1]].end, vectors.sentences[j].end)
-                - min(vectors.sentences[span[0]].start, vectors.sentences[j].start)
-                <= limit
-            ]
-            if not options:
-                return span
-            span = sorted([*span, max(options, key=lambda j: scores[j])])
+        firsts, lasts = [], []
+        for i in range(len(sentences)):
+            j = i
+            while j < len(sentences) and chunk_of[j] == chunk_of[i] and sentences[j].end - sentences[i].start <= limit:
+                firsts.append(i)
+                lasts.append(j)
+                j += 1
+            if j == i:
+                firsts.append(i)
+                lasts.append(i)
+        return np.array(firsts, dtype=int), np.array(lasts, dtype=int)
 
     @staticmethod
     def _whole(vectors: PolicyVectors, policy_id: str, index: int, score: float) -> Passage:

@@ -53,17 +53,31 @@ class RetrievalSettings(BaseModel):
         1.0, ge=0, description="Weight of the chunks' best-sentence ranking in the fusion."
     )
     sentence_weight: float = Field(1.0, ge=0, description="Weight of a sentence's embedding similarity in its score.")
-    bm25_sentence_weight: float = Field(0.3, ge=0, description="Weight of a sentence's own BM25 score in its score.")
-    practice_weight: float = Field(0.3, ge=0, description="Bonus for sentences that speak to the practice asked about.")
-    clause_chunks: int = Field(5, ge=1, description="Best fused chunks in which clauses are chosen.")
+    bm25_sentence_weight: float = Field(0.15, ge=0, description="Weight of a sentence's own BM25 score in its score.")
+    practice_weight: float = Field(
+        0.15, ge=0, description="Bonus for sentences that speak to the practice asked about."
+    )
+    chunk_weight: float = Field(
+        1.5, ge=0, description="Weight of a sentence's chunk's embedding similarity in its score."
+    )
+    temperature: float = Field(
+        0.15, gt=0, description="Softmax temperature that turns sentence scores into the chance each holds the answer."
+    )
+    length_cost: float = Field(
+        0.08, ge=0, description="What a citation's length costs, per 1,000 characters, against the chance it covers."
+    )
+    clause_chunks: int = Field(12, ge=1, description="Best fused chunks in which clauses are chosen.")
     sentence_chunks: int = Field(
         3, ge=0, description="Chunks of the best-scoring sentences that compete for clauses however their chunks fuse."
     )
-    windows_per_chunk: int = Field(2, ge=1, description="Citations one chunk may give.")
-    window_weight: float = Field(1.5, ge=0, description="Weight of a clause's own score against its chunk's rank.")
+    practice_clauses: int = Field(
+        3,
+        ge=0,
+        description="Best clauses stating the practice asked about added to a company's pool after the windows.",
+    )
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
     max_citation_chars: int = Field(
-        530, ge=50, description="A citation grows by neighbouring sentences up to this size."
+        600, ge=50, description="The longest citation of several sentences (one sentence may be longer)."
     )
 
 

@@ -234,7 +234,9 @@ _IF_LEARNED = re.compile(
     _I,
 )
 _ACTIONS["business_transfer"] = _ACTIONS["sharing"]  # what passes to a buyer is shared with it
-_ACTIONS["third_party_tracking"] = re.compile(_ACTIONS["cookies"].pattern[:-3] + r"|track\w*|gather\w*|monitor\w*)\b", _I)
+_ACTIONS["third_party_tracking"] = re.compile(
+    _ACTIONS["cookies"].pattern[:-3] + r"|track\w*|gather\w*|monitor\w*)\b", _I
+)
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
     r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"

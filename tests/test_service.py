@@ -167,7 +167,7 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
     answer = bundled_assistant.ask("Does ZoomSupport need my permission before a remote session?")
     assert answer.practice is None
     assert answer.verdict == "yes"
-    assert "giving permission" in answer.per_company[0].deciding
+    assert any(word in answer.per_company[0].deciding for word in ("permission", "consent"))
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,11 @@ from assistant.verdicts import clause_verdict, decide, stance
         ("sharing", "We do not disclose your data to third parties unless required by law.", "partial"),
         # "Only if" is "not unless": the practice is held to conditions.
         ("sharing", "We share your personal information only when required by law.", "partial"),
-        ("staff_access", "Our staff will only view your messages when it is needed to fix a problem with them.", "partial"),
+        (
+            "staff_access",
+            "Our staff will only view your messages when it is needed to fix a problem with them.",
+            "partial",
+        ),
         ("staff_access", "Employees do not access your files unless it is needed to investigate abuse.", "partial"),
         ("staff_access", "Account administrators can view the emails sent from accounts they manage.", "yes"),
         ("sharing", "We will not share your personal data with third parties without your consent.", "no"),
