@@ -313,7 +313,12 @@ class Assistant:
                 c if asked & _stems(text[p.start : p.end]) else "" for c, p in zip(clauses, passages, strict=True)
             ]
         verdict, deciding = decide(
-            practice, judged, [p.score for p in passages], self.settings.retrieval.qualify_margin, contexts
+            practice,
+            judged,
+            [p.score for p in passages],
+            self.settings.retrieval.qualify_margin,
+            contexts,
+            [p.chunk.index for p in passages],
         )
 
         def cite(p: Passage) -> Citation:

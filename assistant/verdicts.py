@@ -535,6 +535,7 @@ def decide(
     scores: Sequence[float] | None = None,
     margin: float = 0.1,
     contexts: Sequence[str] | None = None,
+    chunks: Sequence[int] | None = None,
 ) -> tuple[Verdict, int | None]:
     """The overall verdict from ranked clauses (best first) and the deciding clause's index.
 
@@ -545,7 +546,9 @@ def decide(
     is not qualified by a distant "we use your data for support". ("not_stated", None)
     when no clause addresses the practice. Clauses that only name the practice count only
     when none states it. `contexts` (one per clause) is what precedes each clause in its
-    policy (see `stance`).
+    policy (see `stance`). With `chunks` (the chunk of each clause), a plain affirmation from
+    the denial's own chunk does not qualify it: "We do not collect personal information through
+    this tool. It gathers basic information about the system" is one statement.
     """
     found = [stance(practice, clause, contexts[index] if contexts else "") for index, clause in enumerate(clauses)]
     stated = any(f is not None and f[1] for f in found)
@@ -559,6 +562,8 @@ def decide(
             if verdict != "no":
                 return verdict, index
         elif verdict in ("yes", "partial") and (scores is None or scores[index] >= scores[first[1]] - margin):
+            if verdict == "yes" and chunks is not None and chunks[index] == chunks[first[1]]:
+                continue
             return "partial", index
     if first is None:
         return "not_stated", None

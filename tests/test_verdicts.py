@@ -210,6 +210,18 @@ def test_decide_denial_then_qualification_is_partial() -> None:
     assert decide("sale", clauses) == ("partial", 1)
 
 
+def test_a_plain_affirmation_next_to_a_denial_does_not_qualify_it() -> None:
+    clauses = [
+        "We do not collect any personal information through this tool.",
+        "It gathers basic information about the system and shows it to the agent.",
+    ]
+    assert decide("collection", clauses, [1.0, 1.0], chunks=[4, 4]) == ("no", 0)
+    assert decide("collection", clauses, [1.0, 1.0], chunks=[4, 9]) == ("partial", 1)
+    # A qualified statement next to the denial still qualifies it.
+    sale = ["We do not sell your personal data.", "Sharing with ad partners may be considered a sale under some laws."]
+    assert decide("sale", sale, [1.0, 1.0], chunks=[2, 2]) == ("partial", 1)
+
+
 def test_automated_decisions_are_decided_as_an_action() -> None:
     clauses = [
         "Under certain laws, residents may be permitted to opt out of profiling relating to automated processing.",
