@@ -16,7 +16,8 @@ Conventions:
   Section 4 / in this policy") is "no", and `decide` turns it into "partial" when a
   lower-ranked clause affirms. A denial gated only on your consent ("we will not
   share it without your permission") stays "no": by default it does not happen.
-  "We share it only in the following cases:" or "only with our processor" is "yes".
+  "We share it only in the following cases:" or "only with our processor" is "yes";
+  "only if/when ..." holds it to conditions and is "partial", as "not unless ..." is.
 * Selling needs data as its object ("sell your information", "it is never sold"):
   "help merchants sell more" and "the right to opt out of sale" are not sales.
 * Descriptive practices (retention, children, contact, security,
@@ -234,8 +235,10 @@ _IF_LEARNED = re.compile(
     _I,
 )
 _ACTIONS["business_transfer"] = _ACTIONS["sharing"]  # what passes to a buyer is shared with it
-_ACTIONS["third_party_tracking"] = re.compile(
-    _ACTIONS["cookies"].pattern[:-3] + r"|track\w*|gather\w*|monitor\w*)\b", _I
+_ACTIONS["third_party_tracking"] = re.compile(  # what others' cookies and trackers do
+    r"\b(use|uses|used|using|place\w*|set|sets|setting|employ\w*|deploy\w*|store\w*|collect\w*|serv\w*|rely|relies|"
+    r"utili[sz]\w*|track\w*|gather\w*|monitor\w*)\b",
+    _I,
 )
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
@@ -392,8 +395,9 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
         if practice == "sale" and not sells_data(clause, m.start(), m.end()):
             continue
         verdict = _polarity_at(clause, m.start())
-        if verdict == "yes" and practice == "location" and _ROUGH_LOCATION.search(clause):
-            verdict = "partial" if not _PRECISE_LOCATION.search(clause) else verdict
+        rough = practice == "location" and _ROUGH_LOCATION.search(clause) and not _PRECISE_LOCATION.search(clause)
+        if verdict == "yes" and rough:
+            verdict = "partial"
         if strong:
             return verdict, True
         weak = weak or verdict
