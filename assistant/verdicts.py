@@ -77,11 +77,14 @@ _COORDINATED = re.compile(r"(,|\bor|\bnor|\band|\band/or)\s*(otherwise\s+|also\s
 _USER_CONDITION = re.compile(r"\b(if|unless|when|should|in case)\s+(you|users?|visitors?|the user)\b[^,;]*", _I)
 _CLAUSE_BREAK = re.compile(
     r"[;:!?]|\.(?=\s|$)|\s[-\u2013\u2014]\s|,?\s+\b(but|however|although|though|whereas|while|yet)\b"
-    r"|,\s*(and|or)\s+(we|our|they|you|it|these|those|such)\b"
-    # "we use first-party cookies and do not use third-party cookies": a denial of its own
-    r"|\s+and\s+(?=(do|does|did|will|would|shall|may|can|could)\s+not\b|never\b)",
+    r"|,\s*(and|or)\s+(we|our|they|you|it|these|those|such)\b",
     _I,
 )
+# "We use first-party cookies and do not use third-party cookies": for a question on a narrower
+# case (third parties' cookies), the denial joined by "and" is a clause of its own. For the broader
+# practice (cookies) the sentence still reads as the affirmation it opens with.
+_COORDINATED_DENIAL = re.compile(r"\s+and\s+(?=(do|does|did|will|would|shall|may|can|could)\s+not\b|never\b)", _I)
+_SPLIT_AT_COORDINATED_DENIAL = frozenset({"third_party_tracking"})
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
 
 _EXCEPTION = re.compile(
@@ -297,13 +300,18 @@ def _negated(before: str) -> bool:
     return len(_NEGATION.findall(window)) % 2 == 1
 
 
-def _clauses(text: str) -> list[str]:
+def _clauses(text: str, coordinated_denials: bool = False) -> list[str]:
     pieces: list[str] = []
+    breaks = (
+        re.compile(f"{_CLAUSE_BREAK.pattern}|{_COORDINATED_DENIAL.pattern}", _I)
+        if coordinated_denials
+        else _CLAUSE_BREAK
+    )
     for sentence in _SENTENCE.split(text):
         if sentence.rstrip().endswith("?"):
             continue  # a question or heading asks; it states nothing
         start = 0
-        for m in _CLAUSE_BREAK.finditer(sentence):
+        for m in breaks.finditer(sentence):
             pieces.append(sentence[start : m.start()])
             start = m.start() if m.group(0).strip(" ,").lower() not in {";", ":", "!", "?", "."} else m.end()
         pieces.append(sentence[start:])
@@ -498,7 +506,7 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
     strong: list[ClauseVerdict] = []
     weak: list[ClauseVerdict] = []
     named: list[ClauseVerdict] = []
-    for clause in _clauses(text):
+    for clause in _clauses(text, practice in _SPLIT_AT_COORDINATED_DENIAL):
         clause = _USER_CONDITION.sub(" ", clause)
         referred = False
         if practice is not None and not mentions(practice, clause):

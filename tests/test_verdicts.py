@@ -55,6 +55,8 @@ from assistant.verdicts import clause_verdict, decide, stance
         ),
         ("third_party_tracking", "Social media widgets such as Facebook buttons may set a cookie.", "yes"),
         ("sharing", "We collect your email address and do not share it with third parties.", "no"),
+        # ... while for cookies at large the sentence affirms.
+        ("cookies", "We only use first-party cookies and do not use third-party cookies.", "yes"),
         # A user's condition is not the company's denial.
         ("sharing", "If you do not want us to share your data with partners, you can opt out.", "yes"),
         # Qualified statements.
