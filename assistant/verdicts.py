@@ -37,7 +37,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from assistant.practices import PRACTICES, base_practice, mentions, sells_data
+from assistant.practices import PRACTICES, QUESTION_ONLY, base_practice, mentions, sells_data
 from assistant.types import Verdict
 
 ClauseVerdict = Literal["yes", "no", "partial"]
@@ -81,10 +81,17 @@ _CLAUSE_BREAK = re.compile(
     _I,
 )
 # "We use first-party cookies and do not use third-party cookies": for a question on a narrower
-# case (third parties' cookies), the denial joined by "and" is a clause of its own. For the broader
-# practice (cookies) the sentence still reads as the affirmation it opens with.
+# case of a practice (third parties' cookies, web beacons, precise location), the denial joined by
+# "and" is a clause of its own. For the practice itself (cookies) the sentence still reads as the
+# affirmation it opens with.
 _COORDINATED_DENIAL = re.compile(r"\s+and\s+(?=(do|does|did|will|would|shall|may|can|could)\s+not\b|never\b)", _I)
-_SPLIT_AT_COORDINATED_DENIAL = frozenset({"third_party_tracking"})
+
+
+def _narrower_case(practice: str | None) -> bool:
+    sense = QUESTION_ONLY.get(practice or "")
+    return sense is not None and sense.needs_base and sense.requires is not None
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
 
 _EXCEPTION = re.compile(
@@ -506,7 +513,7 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
     strong: list[ClauseVerdict] = []
     weak: list[ClauseVerdict] = []
     named: list[ClauseVerdict] = []
-    for clause in _clauses(text, practice in _SPLIT_AT_COORDINATED_DENIAL):
+    for clause in _clauses(text, _narrower_case(practice)):
         clause = _USER_CONDITION.sub(" ", clause)
         referred = False
         if practice is not None and not mentions(practice, clause):

@@ -57,6 +57,8 @@ from assistant.verdicts import clause_verdict, decide, stance
         ("sharing", "We collect your email address and do not share it with third parties.", "no"),
         # ... while for cookies at large the sentence affirms.
         ("cookies", "We only use first-party cookies and do not use third-party cookies.", "yes"),
+        ("tracking_pixels", "We use cookies and do not use web beacons or pixel tags.", "no"),
+        ("cookies", "We use cookies and do not use web beacons or pixel tags.", "yes"),
         # A user's condition is not the company's denial.
         ("sharing", "If you do not want us to share your data with partners, you can opt out.", "yes"),
         # Qualified statements.
