@@ -84,7 +84,9 @@ _CLAUSE_BREAK = re.compile(
 # case of a practice (third parties' cookies, web beacons, precise location), the denial joined by
 # "and" is a clause of its own. For the practice itself (cookies) the sentence still reads as the
 # affirmation it opens with.
-_COORDINATED_DENIAL = re.compile(r"\s+and\s+(?=(do|does|did|will|would|shall|may|can|could)\s+not\b|never\b)", _I)
+_CLAUSE_OR_DENIAL_BREAK = re.compile(
+    _CLAUSE_BREAK.pattern + r"|\s+and\s+(?=(do|does|did|will|would|shall|may|can|could)\s+not\b|never\b)", _I
+)
 
 
 def _narrower_case(practice: str | None) -> bool:
@@ -309,11 +311,7 @@ def _negated(before: str) -> bool:
 
 def _clauses(text: str, coordinated_denials: bool = False) -> list[str]:
     pieces: list[str] = []
-    breaks = (
-        re.compile(f"{_CLAUSE_BREAK.pattern}|{_COORDINATED_DENIAL.pattern}", _I)
-        if coordinated_denials
-        else _CLAUSE_BREAK
-    )
+    breaks = _CLAUSE_OR_DENIAL_BREAK if coordinated_denials else _CLAUSE_BREAK
     for sentence in _SENTENCE.split(text):
         if sentence.rstrip().endswith("?"):
             continue  # a question or heading asks; it states nothing
