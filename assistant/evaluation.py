@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import InputError
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 SYSTEMS = ("bm25", "dense", "langchain", "hybrid", "hybrid+rerank")
 ADAPTER_FOLDS = 5
+MODEL_EPOCHS = 4  # an adapter that updates the model: each epoch embeds every question again
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -263,7 +265,7 @@ def adapter_examples(
         vector = assistant.query_vector(resolved.query, resolved.expansion, adapted=False)
         sentences = assistant.store.vectors(q["pid"]).sentences
         answers = np.array([any(overlap(g, (s.start, s.end)) > 0 for g in gold) for s in sentences])
-        examples.append(Example(vector, q["pid"], answers))
+        examples.append(Example(vector, q["pid"], answers, resolved.query, resolved.expansion))
     sentences = {pid: assistant.store.vectors(pid).sentence_vectors for pid in {e.policy_id for e in examples}}
     return examples, sentences
 
@@ -273,16 +275,40 @@ def cross_validated_adapters(
 ) -> dict[str, QueryAdapter]:
     """For each policy, a query adapter fit only on the other folds' policies (grouped by policy,
     so no adapter has seen the policy, or any question on it, that it is scored on)."""
-    from assistant.adapter import fit
+    from tqdm import tqdm
 
     policies = sorted({q["pid"] for q in questions})
     fold_of = {pid: i % folds for i, pid in enumerate(policies)}
+    in_use = assistant.adapter  # refit the kind of adapter in use
+    rank, strength = (in_use.rank, in_use.strength) if in_use is not None else (0, 1.0)
     examples, sentences = adapter_examples(assistant, questions, texts)
     adapters = {}
-    for fold in range(min(folds, len(policies))):
-        adapter = fit([e for e in examples if fold_of[e.policy_id] != fold], sentences)
+    folds_used = min(folds, len(policies))
+    for fold in tqdm(range(folds_used), desc="Fitting held-out adapters", unit="fold", disable=folds_used < 2):
+        adapter = fit_adapter(
+            assistant, [e for e in examples if fold_of[e.policy_id] != fold], sentences, rank, strength
+        )
         adapters.update({pid: adapter for pid in policies if fold_of[pid] == fold})
     return adapters
+
+
+def fit_adapter(
+    assistant: Assistant, examples: list[Example], sentences: dict[str, np.ndarray], rank: int, strength: float = 1.0
+) -> QueryAdapter:
+    """A query adapter for the assistant's embedding model: with low-rank updates of `rank` to the model
+    (which embeds the training questions again as it learns), merged at `strength`; for rank 0, the
+    matrix alone."""
+    from assistant.adapter import fit
+
+    if rank == 0:
+        return fit(examples, sentences)
+    model = getattr(assistant.embedder, "model", None)
+    if model is None:
+        raise InputError(f"Low-rank updates need a sentence-transformers model; {assistant.embedder.name} is not one.")
+    weight = assistant.settings.retrieval.expansion_weight
+    adapter = fit(examples, sentences, epochs=MODEL_EPOCHS, model=model, rank=rank, expansion_weight=weight)
+    adapter.strength = strength
+    return adapter
 
 
 def evaluate_policyqa(

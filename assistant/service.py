@@ -238,16 +238,19 @@ class Assistant:
         """The query's embedding. An expansion (a practice's description) is embedded apart and
         added at `expansion_weight`: it steadies the query's direction without drowning a short
         question's own words, as one embedding of both texts would. The query adapter, if any,
-        then moves it toward the clauses that answer such questions."""
+        embeds the texts with its updated model and moves the result toward the clauses that answer
+        such questions."""
         import numpy as np
 
+        adapter = self.adapter if adapted else None
+        embedder = adapter.embedder(self.embedder) if adapter is not None else self.embedder
         if expansion:
-            own, extra = self.embedder.embed_batch([text, expansion])
+            own, extra = embedder.embed_batch([text, expansion])
             mixed = own + self.settings.retrieval.expansion_weight * extra
             vector = mixed / np.linalg.norm(mixed)
         else:
-            vector = self.embedder.embed_batch([text])[0]
-        return self.adapter.apply(vector) if adapted and self.adapter is not None else vector
+            vector = embedder.embed_batch([text])[0]
+        return adapter.apply(vector) if adapter is not None else vector
 
     def _answer(self, retrieved: Retrieved) -> Answer:
         request, resolved = retrieved.request, retrieved.resolved

@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     query_adapter: str = Field(
         "bundled",
         description="Query adapter: 'bundled' (the one that ships for the bundled model), 'none', "
-        "or a .npy file from `policy-assistant adapt`.",
+        "or a file from `policy-assistant adapt`.",
     )
     reranker: Path | None = Field(None, description="Local folder of a sentence-transformers CrossEncoder (optional).")
     ingest_batch: int = Field(

