@@ -373,7 +373,12 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "collection",
         "whether it trains AI models on your data",
         _rx(r"\b(train\w*|ai|a\.i\.|artificial intelligence|machine learning|ml models?|llms?|language models?)\b"),
-        _rx(r"\b(train\w*|ai|artificial intelligence|machine learning|models?|algorithms?|llms?|generative)\b"),
+        # "training" alone is not enough: "training of our junior personnel" trains people
+        _rx(
+            r"\b(ai|artificial intelligence|machine learning|llms?|generative|neural)\b",
+            r"\btrain\w*\b[^.;\n]{0,60}\b(models?|algorithms?|systems?|tools?)\b",
+            r"\b(models?|algorithms?)\b[^.;\n]{0,60}\btrain\w*\b",
+        ),
         "Whether personal data, content, calls, chats or messages are used to train artificial intelligence "
         "or machine learning models.",
     ),

@@ -159,6 +159,7 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("children_data", "We encourage parents to monitor their children's use of the Internet."),
         ("marketing_messages", "We also give you information about how to disable cookies below."),
         ("ai_training", "We also collect and process data when you use our Platform, such as unique user logins."),
+        ("ai_training", "We use your information for the training of our junior personnel."),  # people, not models
         ("business_transfer", "We do not sell your personal information."),
     ],
 )
