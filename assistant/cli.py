@@ -359,7 +359,7 @@ def evaluate(
     type=click.FloatRange(min=0.0, max=1.0),
     default=0.5,
     show_default=True,
-    help="Fraction of the fitted updates merged into the model: the bundled adapter's. At 1.0 PolicyQA gains more and the bundled policies' own questions lose clauses (docs/retrieval.md).",
+    help="Fraction of the fitted updates merged into the model, as the bundled adapter does. At 1.0 PolicyQA gains more and the bundled policies' own questions lose clauses (docs/retrieval.md).",
 )
 @click.pass_context
 def adapt(ctx: click.Context, data: Path | None, out: Path, rank: int, strength: float) -> None:
