@@ -1,6 +1,6 @@
 """The query adapter: it carries a question's embedding toward the clauses that answer it.
 
-all-MiniLM-L6-v2 was trained on general sentence pairs. A privacy question and the clause that answer
+all-MiniLM-L6-v2 was trained on general sentence pairs. A privacy question and the clause that answers
 it ("How long do you keep my data?" and "We retain account information for 30 days after you close your
 account") sit further apart in its space than its training needed. The adapter has two parts, both
 learned from questions with annotated answers:
@@ -92,10 +92,8 @@ class QueryAdapter:
         if not self.updates:
             return base
         if base.name not in self._embedders:
-            with_model, model = getattr(base, "with_model", None), getattr(base, "model", None)
-            if with_model is None or model is None:
-                raise InputError(f"This query adapter updates a sentence-transformers model; {base.name} is not one.")
-            self._embedders[base.name] = with_model(merged(model, self.updates, self.strength))
+            model = model_of(base)  # with it, `base` is a MiniLMEmbeddings and has `with_model`
+            self._embedders[base.name] = base.with_model(merged(model, self.updates, self.strength))  # type: ignore[attr-defined]
         return self._embedders[base.name]
 
     def save(self, path: Path) -> None:
@@ -124,6 +122,16 @@ class QueryAdapter:
                 return cls(stored["matrix"], updates, strength)
         except (OSError, ValueError, KeyError) as err:
             raise InputError(f"Cannot read the query adapter {path}: {err}") from err
+
+
+def model_of(embedder: Embedder) -> torch.nn.Module:
+    """The sentence-transformers model behind `embedder`: what updates to the model are fit on and merged into."""
+    model = getattr(embedder, "model", None)
+    if model is None or not hasattr(embedder, "with_model"):
+        raise InputError(
+            f"Updates to the embedding model need a sentence-transformers model; {embedder.name} is not one."
+        )
+    return model
 
 
 def merged(model: torch.nn.Module, updates: Updates, strength: float = 1.0) -> torch.nn.Module:

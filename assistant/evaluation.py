@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import InputError
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -298,14 +297,12 @@ def fit_adapter(
     """A query adapter for the assistant's embedding model: with low-rank updates of `rank` to the model
     (which embeds the training questions again as it learns), merged at `strength`; for rank 0, the
     matrix alone."""
-    from assistant.adapter import fit
+    from assistant.adapter import fit, model_of
 
     if rank == 0:
         return fit(examples, sentences)
-    model = getattr(assistant.embedder, "model", None)
-    if model is None:
-        raise InputError(f"Low-rank updates need a sentence-transformers model; {assistant.embedder.name} is not one.")
     weight = assistant.settings.retrieval.expansion_weight
+    model = model_of(assistant.embedder)
     adapter = fit(examples, sentences, epochs=MODEL_EPOCHS, model=model, rank=rank, expansion_weight=weight)
     adapter.strength = strength
     return adapter

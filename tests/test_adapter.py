@@ -137,6 +137,9 @@ def test_updates_merge_into_a_copy_for_questions_and_leave_the_documents_model_a
     missing = QueryAdapter(np.zeros((384, 384), np.float32), {"0.no.such.layer": (down, up)})
     with pytest.raises(InputError, match="does not have"):
         missing.embedder(base)
+    plain = type("Plain", (), {"name": "plain", "embed_batch": lambda self, texts: base.embed_batch(texts)})()
+    with pytest.raises(InputError, match="need a sentence-transformers model; plain is not one"):
+        loaded.embedder(plain)
     np.savez(tmp_path / "half.npz", matrix=np.zeros((384, 384)), **{f"{name}:down": down})  # no up
     with pytest.raises(InputError, match="Cannot read"):
         QueryAdapter.load(tmp_path / "half.npz")
