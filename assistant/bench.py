@@ -230,6 +230,7 @@ def _sentence_texts(policies: list[Policy], chunk_chars: int) -> tuple[list[str]
 
 def run_scale(scale: int, corpus: Path, workdir: Path, queries: int, seed: int) -> dict:
     """One scale, start to end, in the calling process (run it in a fresh one)."""
+    from assistant.adapter import load_adapter
     from assistant.practices import tag_text
     from assistant.service import Assistant
     from assistant.settings import Settings
@@ -240,7 +241,9 @@ def run_scale(scale: int, corpus: Path, workdir: Path, queries: int, seed: int) 
     store_dir = workdir / f"store-{scale}"
     shutil.rmtree(store_dir, ignore_errors=True)
     settings = Settings(store=store_dir, bundled=False)
-    model = MiniLMEmbeddings(settings.embedding_model)
+    base = MiniLMEmbeddings(settings.embedding_model)
+    adapter = load_adapter(settings.query_adapter, settings.embedding_model)  # as the product: build_assistant
+    model = adapter.documents(base) if adapter is not None else base  # what embeds the policies
     model.embed_batch(["warm up the model"] * 8)
     result = ScaleResult(policies=scale)
 
@@ -295,7 +298,7 @@ def run_scale(scale: int, corpus: Path, workdir: Path, queries: int, seed: int) 
         if report.added or report.replaced:
             raise RuntimeError(f"re-ingest of an unchanged corpus wrote {report.summary()}")
 
-    assistant = Assistant(settings, PolicyStore(settings, model, tagger=tag_text), model)
+    assistant = Assistant(settings, PolicyStore(settings, model, tagger=tag_text), base, adapter=adapter)
     ids = sorted(assistant.store.catalog())
     rng = random.Random(seed)
     # Distinct companies where there are enough: each question is the first about its policy (cold caches).
