@@ -2,20 +2,26 @@
 
 all-MiniLM-L6-v2 was trained on general sentence pairs. A privacy question and the clause that answers
 it ("How long do you keep my data?" and "We retain account information for 30 days after you close your
-account") sit further apart in its space than its training needed. The adapter has two parts, both
-learned from questions with annotated answers:
+account") sit further apart in its space than its training needed. The adapter is learned from
+questions with annotated answers:
 
 - low-rank updates to the model's linear layers (B A added to each weight, rank 16), used only to embed
   questions: a copy of the model with the updates merged reads the question;
-- a 384 x 384 matrix W after it: the question's vector q becomes normalise(q + qW).
+- a 384 x 384 matrix W after it: the question's vector q becomes normalise(q + qW);
+- worked examples: the training questions' vectors and their answers' vectors. q moves toward the
+  answers of the questions closest to it (their softmax-weighted mean, added at a weight of 0.4);
+- optionally (`adapt --document-rank`), low-rank updates of their own used only to embed documents: a
+  second copy of the model reads every sentence at ingest. The index is named after them, so a store
+  built with other updates, or none, is indexed again rather than searched with mismatched vectors.
 
-Both are fit together with a listwise loss over every sentence of the question's own policy (the
-sentences holding an answer against all the others). The sentence vectors in the index are not touched:
-documents are embedded by the model as it ships, so an adapter costs no re-indexing.
+Updates and matrix are fit together with a listwise loss over every sentence of the question's own
+policy (the sentences holding an answer against all the others). Without document updates, as
+bundled, documents are embedded as the model ships and an adapter costs no re-indexing.
 
 The adapter bundled for all-MiniLM-L6-v2 was fit on PolicyQA's development questions with
 `policy-assistant adapt`. `policy-assistant eval` scores it only on policies it was not fit on: it
-refits the adapter once per fold, cross-validated by policy (docs/retrieval.md).
+refits the adapter once per fold, cross-validated by policy, with the fold's own questions as its
+worked examples (docs/retrieval.md).
 """
 
 from __future__ import annotations
@@ -37,6 +43,13 @@ BUNDLED_DIR = Path(__file__).parent / "adapters"
 
 # A low-rank update per linear layer: (down r x in, up out x r); the weight becomes W + up @ down.
 Updates = dict[str, tuple["np.ndarray", "np.ndarray"]]
+DOCUMENTS = "documents/"
+# A question moves toward the answers of its closest worked examples (training questions):
+EXAMPLE_NEIGHBOURS = 5  # how many
+EXAMPLE_TEMPERATURE = 0.05  # softmax over their similarity to the question
+EXAMPLE_WEIGHT = 0.3  # their answers' weighted mean, added to the question's vector at this weight
+DOCUMENT_ROWS = 64  # sentences embedded again with gradients per batch, when documents are updated
+DOCUMENT_NEIGHBOURS = 8  # of which, per question, its best-scoring sentences  # the prefix of the document updates' names in an adapter file
 
 
 @dataclass
@@ -52,19 +65,27 @@ class Example:
 
 
 class QueryAdapter:
-    """q -> normalise(q + qW), q embedded by the model with the adapter's low-rank updates, if any."""
+    """q -> normalise(q + qW), q embedded by the model with the adapter's low-rank updates, if any;
+    documents embedded by the model with its document updates, if any."""
 
-    def __init__(self, matrix: np.ndarray, updates: Updates | None = None, strength: float = 1.0) -> None:
+    def __init__(
+        self,
+        matrix: np.ndarray,
+        updates: Updates | None = None,
+        strength: float = 1.0,
+        document_updates: Updates | None = None,
+        examples: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         import numpy as np
 
         if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
             raise InputError(f"A query adapter is a square matrix; this one has shape {matrix.shape}.")
         self.matrix = matrix.astype(np.float32)
-        self.updates = {
-            name: (down.astype(np.float32), up.astype(np.float32)) for name, (down, up) in (updates or {}).items()
-        }
-        self.strength = strength  # the updates are merged at this fraction of their fitted size
-        self._embedders: dict[str, Embedder] = {}
+        self.updates = _as_float32(updates)
+        self.document_updates = _as_float32(document_updates)
+        self.strength = strength  # both kinds of updates are merged at this fraction of their fitted size
+        self.examples = examples  # worked examples: (question vectors, their answers' vectors), row for row
+        self._embedders: dict[tuple[str, str], Embedder] = {}
 
     @property
     def dimension(self) -> int:
@@ -72,8 +93,13 @@ class QueryAdapter:
 
     @property
     def rank(self) -> int:
-        """The rank of the updates to the model; 0 for an adapter that is the matrix alone."""
-        return min((down.shape[0] for down, _ in self.updates.values()), default=0)
+        """The rank of the updates to the model for questions; 0 for an adapter that is the matrix alone."""
+        return _rank(self.updates)
+
+    @property
+    def document_rank(self) -> int:
+        """The rank of the updates to the model for documents; 0 when documents are embedded as it ships."""
+        return _rank(self.document_updates)
 
     def apply(self, vector: np.ndarray) -> np.ndarray:
         import numpy as np
@@ -84,25 +110,60 @@ class QueryAdapter:
                 f"{vector.shape[-1]}. Set POLICY_ASSISTANT_QUERY_ADAPTER=none, or fit one: policy-assistant adapt."
             )
         moved = vector + vector @ self.matrix
-        return (moved / np.linalg.norm(moved)).astype(np.float32)
+        moved = moved / np.linalg.norm(moved)
+        if self.examples is not None:  # toward the answers of the closest worked examples
+            import torch
+
+            questions, answers = self.examples
+            # through torch: numpy's BLAS, run right after the model, waits on torch's busy threads (+25 ms)
+            similar = (torch.from_numpy(questions) @ torch.from_numpy(moved.astype(np.float32))).numpy()
+            count = min(EXAMPLE_NEIGHBOURS, len(similar))
+            nearest = np.argpartition(-similar, count - 1)[:count]
+            weights = np.exp((similar[nearest] - similar[nearest].max()) / EXAMPLE_TEMPERATURE)
+            moved = moved + EXAMPLE_WEIGHT * (weights / weights.sum()) @ answers[nearest]
+            moved = moved / np.linalg.norm(moved)
+        return moved.astype(np.float32)
 
     def embedder(self, base: Embedder) -> Embedder:
         """What embeds questions: `base` itself, or (with updates) a copy of its model with them merged.
-        The copy is made once; `base`, which embeds the documents, is left as it is."""
-        if not self.updates:
+        The copy is made once; `base` itself is left as it is."""
+        return self._merged_into(base, "questions", self.updates)
+
+    def documents(self, base: Embedder) -> Embedder:
+        """What embeds documents: `base` itself, or (with document updates) a copy of its model with them
+        merged, named apart (`base.name` + a digest of the updates) so an index built by one is never
+        read as built by the other."""
+        return self._merged_into(base, "documents", self.document_updates)
+
+    def _merged_into(self, base: Embedder, side: str, updates: Updates) -> Embedder:
+        if not updates:
             return base
-        if base.name not in self._embedders:
-            model = model_of(base)  # with it, `base` is a MiniLMEmbeddings and has `with_model`
-            self._embedders[base.name] = base.with_model(merged(model, self.updates, self.strength))  # type: ignore[attr-defined]
-        return self._embedders[base.name]
+        if (side, base.name) not in self._embedders:
+            model = merged(model_of(base), updates, self.strength)  # with it, `base` has `with_model`
+            name = f"{base.name}+{self.digest(updates)}" if side == "documents" else base.name
+            self._embedders[side, base.name] = base.with_model(model, name)  # type: ignore[attr-defined]
+        return self._embedders[side, base.name]
+
+    def digest(self, updates: Updates) -> str:
+        """A short digest of `updates` at this adapter's strength."""
+        import hashlib
+
+        h = hashlib.sha256(repr(self.strength).encode())
+        for name in sorted(updates):
+            down, up = updates[name]
+            h.update(name.encode() + down.tobytes() + up.tobytes())
+        return h.hexdigest()[:10]
 
     def save(self, path: Path) -> None:
         import numpy as np
 
         path.parent.mkdir(parents=True, exist_ok=True)
         arrays = {"matrix": self.matrix, "strength": np.array(self.strength)}
-        for name, (down, up) in self.updates.items():
-            arrays[f"{name}:down"], arrays[f"{name}:up"] = down, up
+        if self.examples is not None:
+            arrays["example_questions"], arrays["example_answers"] = self.examples
+        for prefix, updates in (("", self.updates), (DOCUMENTS, self.document_updates)):
+            for name, (down, up) in updates.items():
+                arrays[f"{prefix}{name}:down"], arrays[f"{prefix}{name}:up"] = down, up
         with path.open("wb") as out:  # np.savez on a path would add ".npz" to any other suffix
             np.savez(out, **{key: array.astype(np.float16) for key, array in arrays.items()})  # half precision
 
@@ -117,11 +178,29 @@ class QueryAdapter:
                 return cls(stored)
             with stored:
                 names = sorted({key.rsplit(":", 1)[0] for key in stored.files if ":" in key})
-                updates = {name: (stored[f"{name}:down"], stored[f"{name}:up"]) for name in names}
+                found = {name: (stored[f"{name}:down"], stored[f"{name}:up"]) for name in names}
+                updates = {n: u for n, u in found.items() if not n.startswith(DOCUMENTS)}
+                documents = {n.removeprefix(DOCUMENTS): u for n, u in found.items() if n.startswith(DOCUMENTS)}
                 strength = float(stored["strength"]) if "strength" in stored.files else 1.0
-                return cls(stored["matrix"], updates, strength)
+                examples = None
+                if "example_questions" in stored.files:
+                    examples = (
+                        stored["example_questions"].astype(np.float32),
+                        stored["example_answers"].astype(np.float32),
+                    )
+                return cls(stored["matrix"], updates, strength, documents, examples)
         except (OSError, ValueError, KeyError) as err:
             raise InputError(f"Cannot read the query adapter {path}: {err}") from err
+
+
+def _as_float32(updates: Updates | None) -> Updates:
+    import numpy as np
+
+    return {name: (down.astype(np.float32), up.astype(np.float32)) for name, (down, up) in (updates or {}).items()}
+
+
+def _rank(updates: Updates) -> int:
+    return min((down.shape[0] for down, _ in updates.values()), default=0)
 
 
 def model_of(embedder: Embedder) -> torch.nn.Module:
@@ -189,12 +268,20 @@ def fit(
     rank: int = 16,
     model_learning_rate: float = 1e-3,
     expansion_weight: float = 0.5,
+    sentence_texts: Mapping[str, list[str]] | None = None,
+    document_rank: int = 0,
+    fresh: int = DOCUMENT_ROWS,
 ) -> QueryAdapter:
     """Learn W so that each question's answering sentences outrank the rest of its policy; given the
-    embedding `model`, learn low-rank updates to its linear layers with it (the model is not changed).
+    embedding `model`, learn low-rank updates to its linear layers with it (the model is not changed);
+    given also `document_rank` and the texts each policy's sentence vectors were embedded from, learn
+    updates for the model that embeds documents too.
 
     A batch mixes questions on different policies (batches of one policy fit that policy and carry
     less to others): each question's softmax runs over its own policy's rows of one shared matrix.
+    When documents are updated, a batch holds the questions of one policy instead. Its sentences are
+    embedded once an epoch without gradients; in each batch, the `fresh` rows that count most for its
+    questions (their answers and closest other sentences) are embedded again with gradients.
     """
     import numpy as np
     import torch
@@ -204,6 +291,8 @@ def fit(
         raise InputError("No training question has an answer among its policy's sentences.")
     if model is not None and not all(e.query for e in usable):
         raise InputError("Updating the embedding model needs each training question's text.")
+    if document_rank and (model is None or sentence_texts is None):
+        raise InputError("Updating how documents are embedded needs the model and the sentences' texts.")
     order = np.random.default_rng(seed)
     policies = sorted({e.policy_id for e in usable})
     offsets = np.cumsum([0] + [len(sentence_vectors[p]) for p in policies])
@@ -213,21 +302,30 @@ def fit(
     dimension = queries.shape[1]
     matrix = torch.zeros(dimension, dimension, requires_grad=True)
     groups = [{"params": [matrix], "lr": learning_rate}]
+    low_rank: dict = {}
+    document_layers: dict = {}
     with torch.random.fork_rng():  # the updates' start and dropout are seeded without touching the caller's state
         torch.manual_seed(seed)
         if model is not None:
             tuned, low_rank = _with_low_rank(model, rank)
-            groups.append(
-                {
-                    "params": [p for layer in low_rank.values() for p in (layer.down, layer.up)],
-                    "lr": model_learning_rate,
-                }
-            )
+            groups.append({"params": _parameters(low_rank), "lr": model_learning_rate})
+        if document_rank:
+            reader, document_layers = _with_low_rank(model, document_rank)
+            groups.append({"params": _parameters(document_layers), "lr": model_learning_rate})
         optimiser = torch.optim.Adam(groups)
         for _ in range(epochs):
-            shuffled = order.permutation(len(usable))
-            for first in range(0, len(shuffled), batch_size):
-                batch = shuffled[first : first + batch_size]
+            if document_rank:
+                reader.eval()  # no dropout for the epoch's rows
+                sentences = _embed_sentences(reader, [t for p in policies for t in sentence_texts[p]])  # type: ignore[index]
+                reader.train()
+                shuffled = order.permutation(len(usable))
+                by_policy = [[i for i in shuffled if usable[i].policy_id == p] for p in policies]
+                batches = [b[first : first + batch_size] for b in by_policy for first in range(0, len(b), batch_size)]
+                batches = [batches[k] for k in order.permutation(len(batches))]
+            else:
+                shuffled = order.permutation(len(usable))
+                batches = [shuffled[first : first + batch_size] for first in range(0, len(shuffled), batch_size)]
+            for batch in batches:
                 # -inf outside each question's own policy, and outside its answers for the numerator
                 own = torch.full((len(batch), len(sentences)), -torch.inf)
                 answers = torch.full((len(batch), len(sentences)), -torch.inf)
@@ -241,13 +339,58 @@ def fit(
                     asked = _embed_questions(tuned, [usable[i] for i in batch], expansion_weight)
                 moved = asked + asked @ matrix
                 moved = moved / moved.norm(dim=1, keepdim=True)
-                log_p = torch.log_softmax(moved @ sentences.T / temperature + own, dim=1)
+                rows = sentences
+                if document_rank:  # one policy: refresh the rows that count most, with gradients
+                    policy = usable[batch[0]].policy_id
+                    start, _ = where[policy]
+                    picked = _rows_to_refresh(moved.detach(), sentences, own, answers, fresh)
+                    rows = sentences.clone()
+                    texts = sentence_texts[policy]  # type: ignore[index]
+                    rows[picked] = _embed_sentences(reader, [texts[j - start] for j in picked.tolist()], grad=True)
+                log_p = torch.log_softmax(moved @ rows.T / temperature + own, dim=1)
                 loss = -torch.logsumexp(log_p + answers, dim=1).mean() + weight_decay * (matrix**2).sum()
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
-    updates = {name: layer.update() for name, layer in low_rank.items()} if model is not None else None
-    return QueryAdapter(matrix.detach().numpy(), updates)
+    updates = {name: layer.update() for name, layer in low_rank.items()} or None
+    documents = {name: layer.update() for name, layer in document_layers.items()} or None
+    return QueryAdapter(matrix.detach().numpy(), updates, document_updates=documents)
+
+
+def _parameters(layers: dict) -> list:
+    return [p for layer in layers.values() for p in (layer.down, layer.up)]
+
+
+def _rows_to_refresh(
+    moved: torch.Tensor, sentences: torch.Tensor, own: torch.Tensor, answers: torch.Tensor, count: int
+) -> torch.Tensor:
+    """The rows of one policy's sentences that count most for a batch of its questions: every answer,
+    then the best-scoring other rows of each question, up to `count` in all."""
+    import torch
+
+    scores = (moved @ sentences.T + own).clone()
+    priority = torch.full((len(sentences),), -torch.inf)
+    for row in range(len(scores)):
+        best = scores[row].topk(min(DOCUMENT_NEIGHBOURS, int(torch.isfinite(scores[row]).sum()))).indices
+        priority[best] = torch.maximum(priority[best], scores[row, best])
+    priority[(answers == 0).any(dim=0)] = torch.inf
+    chosen = priority.topk(min(count, int((priority > -torch.inf).sum()))).indices
+    return chosen.sort().values
+
+
+def _embed_sentences(model: torch.nn.Module, texts: list[str], grad: bool = False) -> torch.Tensor:
+    """Unit vectors of `texts` by `model`, in batches of similar length (less padding)."""
+    import numpy as np
+    import torch
+
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    parts = []
+    with torch.set_grad_enabled(grad):
+        for first in range(0, len(order), 32):
+            batch = [texts[i] for i in order[first : first + 32]]
+            parts.append(torch.nn.functional.normalize(model(model.preprocess(batch))["sentence_embedding"], dim=1))
+    rows = torch.cat(parts) if parts else torch.zeros((0, 384))
+    return rows[torch.from_numpy(np.argsort(order, kind="stable"))]
 
 
 def _with_low_rank(model: torch.nn.Module, rank: int) -> tuple[torch.nn.Module, dict]:

@@ -355,6 +355,13 @@ def evaluate(
     help="Rank of the updates to the embedding model's layers for questions; 0 fits the matrix alone (seconds, not minutes).",
 )
 @click.option(
+    "--document-rank",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Rank of updates to the model for embedding documents, fit with those for questions; 0 leaves documents as the model ships embeds them. With them, a store is indexed again with the new model and a fit takes about 20 minutes, not 3 (docs/retrieval.md).",
+)
+@click.option(
     "--strength",
     type=click.FloatRange(min=0.0, max=1.0),
     default=0.5,
@@ -362,13 +369,15 @@ def evaluate(
     help="Fraction of the fitted updates merged into the model, as the bundled adapter does. At 1.0 PolicyQA gains more and the bundled policies' own questions lose clauses (docs/retrieval.md).",
 )
 @click.pass_context
-def adapt(ctx: click.Context, data: Path | None, out: Path, rank: int, strength: float) -> None:
+def adapt(ctx: click.Context, data: Path | None, out: Path, rank: int, document_rank: int, strength: float) -> None:
     """Fit the query adapter on questions with annotated answers.
 
     DATA holds policies/ and questions.jsonl in PolicyQA's layout (each answer's text and character
     offsets in its policy file) [default: ../shared/eval/policyqa-dev]. The policies are indexed in
     their own store beside --store, as `eval` does. With updates to the model (the default) the fit
-    embeds every question again each epoch: about 2 minutes for PolicyQA's 2,420 on 2 cores.
+    embeds every question again each epoch: about 4 minutes for PolicyQA's 2,420 on 2 cores, worked
+    examples included (each question's vector and its answer's, which move a new question toward
+    the answers of the closest ones).
 
     \b
     Examples:
@@ -383,7 +392,8 @@ def adapt(ctx: click.Context, data: Path | None, out: Path, rank: int, strength:
     settings = _settings(ctx).model_copy(update={"query_adapter": "none"})
     assistant, questions, texts = evaluation.policyqa_questions(settings, data)
     examples, sentences = evaluation.adapter_examples(assistant, questions, texts)
-    adapter = evaluation.fit_adapter(assistant, examples, sentences, rank, strength)
+    adapter = evaluation.fit_adapter(assistant, examples, sentences, rank, document_rank, strength)
+    evaluation.remember_examples(assistant, adapter, examples)
     adapter.save(out)
     answered = sum(bool(e.answers.any()) for e in examples)
     click.echo(f"Fit on {answered} of {len(examples)} questions ({len(sentences)} policies); written to {out}")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import InputError
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 SYSTEMS = ("bm25", "dense", "langchain", "hybrid", "hybrid+rerank")
 ADAPTER_FOLDS = 5
 MODEL_EPOCHS = 4  # an adapter that updates the model: each epoch embeds every question again
+DOCUMENT_EPOCHS = 3  # with updates for documents too, whose batches each embed 64 sentences again
+FIT_VERSION = 2  # raise when a change to fitting makes earlier held-out adapters stale
+HELD_OUT_ADAPTERS = "held-out-adapters"  # the PolicyQA store's folder of cached held-out adapters
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -235,7 +239,7 @@ def policyqa_questions(
             "chroma_url": None,
         }
     )
-    assistant = build_assistant(eval_settings)
+    assistant = build_assistant(eval_settings, shipped_documents=True)
     ingest_paths(assistant.store, [folder / "policies"], progress=True)
     questions = read_jsonl(folder / "questions.jsonl")
     if limit and limit < len(questions):  # an even sample across all policies, the same every run
@@ -270,40 +274,119 @@ def adapter_examples(
 
 
 def cross_validated_adapters(
-    assistant: Assistant, questions: list[dict], texts: dict[str, str], folds: int = ADAPTER_FOLDS
+    assistant: Assistant,
+    questions: list[dict],
+    texts: dict[str, str],
+    folds: int = ADAPTER_FOLDS,
+    cache: Path | None = None,
 ) -> dict[str, QueryAdapter]:
     """For each policy, a query adapter fit only on the other folds' policies (grouped by policy,
-    so no adapter has seen the policy, or any question on it, that it is scored on)."""
+    so no adapter has seen the policy, or any question on it, that it is scored on).
+
+    With `cache`, each fold's adapter is kept there under a digest of all its fit depends on, and
+    a later run with the same questions, index and kind of adapter loads it instead of fitting again.
+    """
     from tqdm import tqdm
+
+    from assistant.adapter import QueryAdapter
 
     policies = sorted({q["pid"] for q in questions})
     fold_of = {pid: i % folds for i, pid in enumerate(policies)}
     in_use = assistant.adapter  # refit the kind of adapter in use
-    rank, strength = (in_use.rank, in_use.strength) if in_use is not None else (0, 1.0)
+    kind = (in_use.rank, in_use.document_rank, in_use.strength) if in_use is not None else (0, 0, 1.0)
     examples, sentences = adapter_examples(assistant, questions, texts)
     adapters = {}
     folds_used = min(folds, len(policies))
     for fold in tqdm(range(folds_used), desc="Fitting held-out adapters", unit="fold", disable=folds_used < 2):
-        adapter = fit_adapter(
-            assistant, [e for e in examples if fold_of[e.policy_id] != fold], sentences, rank, strength
-        )
+        training = [e for e in examples if fold_of[e.policy_id] != fold]
+        saved = cache / f"{_fit_digest(training, sentences, kind[:2])}.npz" if cache else None
+        if saved and saved.is_file():
+            adapter = QueryAdapter.load(saved)
+        else:
+            adapter = fit_adapter(assistant, training, sentences, *kind)
+            if saved:  # and read back: a first run scores what later runs load, to the last bit
+                adapter.save(saved)
+                adapter = QueryAdapter.load(saved)
+        adapter.strength = kind[2]  # merged at the strength in use (the fit does not depend on it)
+        remember_examples(assistant, adapter, training)
         adapters.update({pid: adapter for pid in policies if fold_of[pid] == fold})
     return adapters
 
 
+def remember_examples(assistant: Assistant, adapter: QueryAdapter, examples: list[Example]) -> None:
+    """Give `adapter` its worked examples: each answered training question's vector as the adapter
+    reads it, and the mean of its answer sentences' vectors as the adapter embeds documents (the
+    assistant's index holds them as the model ships embeds them)."""
+    import numpy as np
+
+    from index.store import embedding_inputs
+
+    answered = [e for e in examples if e.answers.any()]
+    adapter.examples, in_use = None, assistant.adapter
+    assistant.adapter = adapter
+    try:
+        questions = np.stack([assistant.query_vector(e.query, e.expansion) for e in answered])
+    finally:
+        assistant.adapter = in_use
+    documents = adapter.documents(assistant.store.embedder)
+    sentences = {}
+    for pid in {e.policy_id for e in answered}:
+        stored = assistant.store.vectors(pid)
+        if documents is assistant.store.embedder:
+            sentences[pid] = stored.sentence_vectors
+        else:
+            sentences[pid] = documents.embed_batch(embedding_inputs(stored.policy.text, stored.chunks))
+    answers = np.stack([sentences[e.policy_id][e.answers].mean(axis=0) for e in answered])
+    adapter.examples = (questions, answers / np.linalg.norm(answers, axis=1, keepdims=True))
+
+
+def _fit_digest(examples: list[Example], sentences: dict[str, np.ndarray], ranks: tuple[int, int]) -> str:
+    """What a fit depends on: its questions and answers, their policies' vectors, the ranks of its
+    updates and the fit's own version."""
+    import hashlib
+
+    digest = hashlib.sha256(repr((FIT_VERSION, MODEL_EPOCHS, DOCUMENT_EPOCHS, ranks)).encode())
+    for e in examples:
+        digest.update(f"{e.policy_id}\x00{e.query}\x00{e.expansion}\x00".encode() + e.answers.tobytes())
+        digest.update(e.query_vector.tobytes())
+    for pid in sorted({e.policy_id for e in examples}):
+        digest.update(sentences[pid].tobytes())
+    return digest.hexdigest()[:16]
+
+
 def fit_adapter(
-    assistant: Assistant, examples: list[Example], sentences: dict[str, np.ndarray], rank: int, strength: float = 1.0
+    assistant: Assistant,
+    examples: list[Example],
+    sentences: dict[str, np.ndarray],
+    rank: int,
+    document_rank: int = 0,
+    strength: float = 1.0,
 ) -> QueryAdapter:
     """A query adapter for the assistant's embedding model: with low-rank updates of `rank` to the model
-    (which embeds the training questions again as it learns), merged at `strength`; for rank 0, the
-    matrix alone."""
+    (which embeds the training questions again as it learns) and, if `document_rank`, updates of that
+    rank for embedding documents (which embeds their sentences again), merged at `strength`; for rank 0,
+    the matrix alone."""
     from assistant.adapter import fit, model_of
+    from index.store import embedding_inputs
 
     if rank == 0:
+        if document_rank:
+            raise InputError("Updates for documents are fit with updates for questions: give both ranks.")
         return fit(examples, sentences)
-    weight = assistant.settings.retrieval.expansion_weight
-    model = model_of(assistant.embedder)
-    adapter = fit(examples, sentences, epochs=MODEL_EPOCHS, model=model, rank=rank, expansion_weight=weight)
+    inputs = None
+    if document_rank:
+        stored = {pid: assistant.store.vectors(pid) for pid in sentences}
+        inputs = {pid: embedding_inputs(v.policy.text, v.chunks) for pid, v in stored.items()}
+    adapter = fit(
+        examples,
+        sentences,
+        epochs=DOCUMENT_EPOCHS if document_rank else MODEL_EPOCHS,
+        model=model_of(assistant.embedder),
+        rank=rank,
+        expansion_weight=assistant.settings.retrieval.expansion_weight,
+        sentence_texts=inputs,
+        document_rank=document_rank,
+    )
     adapter.strength = strength
     return adapter
 
@@ -321,13 +404,20 @@ def evaluate_policyqa(
 
     assistant, questions, texts = policyqa_questions(settings, folder, limit)
     retriever = assistant.retriever
-    held_out = cross_validated_adapters(assistant, questions, texts) if assistant.adapter is not None else {}
+    cache = assistant.settings.store / HELD_OUT_ADAPTERS
+    held_out = (
+        cross_validated_adapters(assistant, questions, texts, cache=cache) if assistant.adapter is not None else {}
+    )
     results = []
     for system in systems:
         if system == "langchain":
             search = _langchain_baseline(assistant, texts, questions)
         else:
             mode = {"bm25": "bm25", "dense": "dense", "hybrid": "hybrid", "hybrid+rerank": "clauses"}[system]
+
+            for pid, adapter in held_out.items():  # ours reads each policy as its fold's adapter embeds documents
+                ours = mode == "clauses" and adapter.document_rank > 0
+                assistant.store.reembed(pid, adapter.documents(assistant.store.embedder) if ours else None)
 
             def search(q: dict, mode: str = mode) -> list[tuple[int, int]]:
                 if mode == "clauses":  # ours: the question as the product reads and searches it

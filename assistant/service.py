@@ -461,8 +461,13 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
-    """Wire embedder, store (filled with the bundled policies if empty), retriever and optional reranker."""
+def build_assistant(settings: Settings, progress: bool = False, shipped_documents: bool = False) -> Assistant:
+    """Wire embedder, store (filled with the bundled policies if empty), retriever and optional reranker.
+
+    Documents are embedded with the query adapter's updates for documents, if it has any, unless
+    `shipped_documents` (evaluation indexes with the model as it ships and scores each held-out
+    fold's document model on its own policies).
+    """
     from assistant.adapter import load_adapter
     from assistant.llm import build_writer
     from assistant.practices import tag_text
@@ -475,7 +480,8 @@ def build_assistant(settings: Settings, progress: bool = False) -> Assistant:
     reranker = load_reranker(settings.reranker) if settings.reranker is not None else None
     embedder = MiniLMEmbeddings(settings.embedding_model)
     adapter = load_adapter(settings.query_adapter, settings.embedding_model)
-    store = PolicyStore(settings, embedder, tagger=tag_text)
+    documents = adapter.documents(embedder) if adapter is not None and not shipped_documents else embedder
+    store = PolicyStore(settings, documents, tagger=tag_text)
     upgrade_index(store, progress=progress)
     ensure_bundled(store, progress=progress)
     return Assistant(settings, store, embedder, writer=build_writer(settings.llm), reranker=reranker, adapter=adapter)

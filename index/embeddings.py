@@ -68,10 +68,12 @@ class MiniLMEmbeddings(Embeddings):
     def model(self):  # type: ignore[no-untyped-def]
         return self._model if self._model is not None else _load_sentence_transformer(self._path)
 
-    def with_model(self, model) -> MiniLMEmbeddings:  # type: ignore[no-untyped-def]
-        """The same embeddings computed by another model object (the query adapter's updated copy)."""
+    def with_model(self, model, name: str | None = None) -> MiniLMEmbeddings:  # type: ignore[no-untyped-def]
+        """The same embeddings computed by another model object (a query adapter's updated copy), under
+        `name` if given (the index is named after its embedder's name)."""
         other = copy.copy(self)
         other._model = model
+        other.name = name or self.name
         return other
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:

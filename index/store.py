@@ -20,7 +20,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
     from assistant.settings import Settings
-    from index.embeddings import MiniLMEmbeddings
+    from index.embeddings import Embedder, MiniLMEmbeddings
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,7 @@ class PolicyStore:
         self.client = client if client is not None else open_client(settings)
         self.name = index_name(embedder.name, settings.chunk_chars)
         self._vectors: dict[tuple[str, str], PolicyVectors] = {}
+        self._reembedded: dict[str, PolicyVectors] = {}
         self._catalog: dict[str, PolicyInfo] | None = None
         self._catalog_read = 0.0
 
@@ -398,11 +399,16 @@ class PolicyStore:
     # -- upgrading an index of an earlier format --------------------------------------------
 
     def _legacy_collections(self) -> list[Any]:
-        """Collections of this model and chunking written in an earlier format (their names differ)."""
+        """Collections of this model and chunking written in an earlier format, and, for a model with
+        updates for documents (named "model+digest"), those written by the model as it ships."""
         present = {getattr(c, "name", c) for c in self.client.list_collections()}  # names, one call
+        versions = [(self.embedder.name, fmt) for fmt in UPGRADABLE]
+        shipped = self.embedder.name.split("+", 1)[0]
+        if shipped != self.embedder.name:
+            versions += [(shipped, fmt) for fmt in (*UPGRADABLE, FORMAT_VERSION)]
         wanted = [
-            f"{index_name(self.embedder.name, self.settings.chunk_chars, fmt)}-{suffix}"
-            for fmt in UPGRADABLE
+            f"{index_name(model, self.settings.chunk_chars, fmt)}-{suffix}"
+            for model, fmt in versions
             for suffix in ("policies", "chunks", "sentences")
         ]
         return [self.client.get_collection(name, embedding_function=None) for name in wanted if name in present]
@@ -494,6 +500,8 @@ class PolicyStore:
         """A policy's chunks and sentence embeddings, cached by content hash."""
         import numpy as np
 
+        if policy_id in self._reembedded:
+            return self._reembedded[policy_id]
         info = self.catalog()[policy_id]
         key = (policy_id, info.sha256)
         if key not in self._vectors:
@@ -531,6 +539,18 @@ class PolicyStore:
             while len(self._vectors) > _CACHED_POLICIES:  # bounded: a server may see thousands of policies
                 del self._vectors[next(iter(self._vectors))]
         return self._vectors[key]
+
+    def reembed(self, policy_id: str, embedder: Embedder | None) -> None:
+        """Embed a policy's sentences again with `embedder` and use those vectors for it from now on, in
+        this process only (the index is not written): how evaluation scores a document model that was
+        fit without this policy. None goes back to the index's own vectors."""
+        self._reembedded.pop(policy_id, None)
+        if embedder is None:
+            return
+        stored = self.vectors(policy_id)
+        sentence_vectors = embedder.embed_batch(embedding_inputs(stored.policy.text, stored.chunks))
+        chunk_vectors = _mean_rows(sentence_vectors, stored.sentence_chunk, len(stored.chunks), stored.sentences)
+        self._reembedded[policy_id] = replace(stored, sentence_vectors=sentence_vectors, chunk_vectors=chunk_vectors)
 
 
 def _pack(vectors: np.ndarray) -> str:

@@ -95,7 +95,9 @@ def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistan
     question = "How long do they keep my data?"
     adapter = bundled_assistant.adapter
     assert adapter is not None
-    assert (adapter.rank, adapter.strength) == (16, 0.5)
+    assert (adapter.rank, adapter.document_rank, adapter.strength) == (16, 0, 0.5)
+    assert adapter.examples is not None
+    assert adapter.examples[0].shape == adapter.examples[1].shape == (2415, 384)  # PolicyQA's answered questions
     raw = bundled_assistant.query_vector(question, adapted=False)
     assert raw == pytest.approx(bundled_assistant.embedder.embed_batch([question])[0], abs=1e-6)
     updated = adapter.embedder(bundled_assistant.embedder).embed_batch([question])[0]
@@ -103,6 +105,27 @@ def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistan
     adapted = bundled_assistant.query_vector(question)
     assert adapted == pytest.approx(adapter.apply(updated), abs=1e-6)
     assert float(adapted @ raw) < 0.99  # it moves the question
+
+
+def test_a_question_moves_toward_the_answers_of_its_closest_worked_examples(tmp_path: Path) -> None:
+    from assistant.adapter import EXAMPLE_NEIGHBOURS, EXAMPLE_TEMPERATURE, EXAMPLE_WEIGHT
+
+    rng = np.random.default_rng(0)
+    questions, answers = _unit(rng.normal(size=(40, 24))), _unit(rng.normal(size=(40, 24)))
+    adapter = QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions, answers))
+    asked = _unit(questions[7] + 0.05 * rng.normal(size=24))
+    moved = adapter.apply(asked)
+    assert np.linalg.norm(moved) == pytest.approx(1.0, abs=1e-6)
+    assert float(moved @ answers[7]) > float(asked @ answers[7]) + 0.2  # its closest example's answer
+    nearest = np.argsort(-(questions @ asked))[:EXAMPLE_NEIGHBOURS]
+    weights = np.exp((questions[nearest] @ asked) / EXAMPLE_TEMPERATURE)
+    expected = _unit(asked + EXAMPLE_WEIGHT * (weights / weights.sum()) @ answers[nearest])
+    assert moved == pytest.approx(expected, abs=1e-5)  # only the nearest examples count
+    adapter.save(tmp_path / "examples.npz")
+    loaded = QueryAdapter.load(tmp_path / "examples.npz")
+    assert loaded.apply(asked) == pytest.approx(moved, abs=2e-3)  # stored in half precision
+    few = QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions[:2], answers[:2]))
+    assert np.linalg.norm(few.apply(asked)) == pytest.approx(1.0, abs=1e-6)  # fewer examples than neighbours
 
 
 def _model_weights(model) -> dict[str, np.ndarray]:
@@ -193,6 +216,113 @@ def test_fit_with_the_model_learns_updates_that_rank_answers_higher_and_keeps_th
         fit([Example(e.query_vector, "p", e.answers) for e in examples], sentences, model=base.model)
 
 
+def test_fit_with_documents_learns_updates_for_both_sides_and_names_the_index_apart(tmp_path: Path) -> None:
+    from index.embeddings import MiniLMEmbeddings
+
+    base = MiniLMEmbeddings()
+    before = _model_weights(base.model)
+    policy = [
+        "Hours: We keep your order history for seven years.",
+        "Choices: You may opt out of marketing emails at any time.",
+        "Storage: Our servers are located in Ireland.",
+        "Cookies: We use cookies to remember your preferences.",
+        "Children: Children under 13 may not use the service.",
+        "Delivery: We share your address with our courier.",
+    ]
+    asked = [("Where does the bicycle go at night?", 2), ("What colour is the sky on Mars?", 0),
+             ("Who plays the trumpet in the band?", 5)]  # fmt: skip
+    sentences = {"p": base.embed_batch(policy)}
+    examples = [Example(base.embed_batch([q])[0], "p", np.arange(len(policy)) == a, q) for q, a in asked]
+    adapter = fit(
+        examples, sentences, epochs=30, batch_size=3, model=base.model, rank=4, model_learning_rate=3e-3,
+        sentence_texts={"p": policy}, document_rank=2, fresh=4,
+    )  # fmt: skip
+    assert (adapter.rank, adapter.document_rank) == (4, 2)
+    documents = adapter.documents(base)
+    assert documents is adapter.documents(base)
+    assert documents is not adapter.embedder(base)
+    assert documents.name == f"{base.name}+{adapter.digest(adapter.document_updates)}" != base.name
+    rows = documents.embed_batch(policy)
+    assert float(np.min(np.sum(rows * sentences["p"], axis=1))) < 0.999  # documents read differently
+    for e in examples:
+        vector = adapter.apply(adapter.embedder(base).embed_batch([e.query])[0])
+        assert e.answers[int(np.argmax(rows @ vector))]
+    after = _model_weights(base.model)
+    assert all(np.array_equal(before[k], after[k]) for k in before)
+
+    adapter.strength = 0.5
+    adapter.save(tmp_path / "both.npz")
+    loaded = QueryAdapter.load(tmp_path / "both.npz")
+    assert (loaded.rank, loaded.document_rank, loaded.strength) == (4, 2, 0.5)
+    assert set(loaded.document_updates) == set(adapter.document_updates)
+    assert loaded.documents(base).name != documents.name  # another strength is another index
+    assert QueryAdapter(adapter.matrix, adapter.updates).documents(base) is base
+    with pytest.raises(InputError, match="sentences' texts"):
+        fit(examples, sentences, model=base.model, document_rank=2)
+
+
+def test_a_policy_embedded_again_by_its_own_model_gives_back_its_indexed_vectors(settings) -> None:
+    from assistant.adapter import merged
+    from index.embeddings import MiniLMEmbeddings
+    from index.ingest import ingest_paths
+    from index.store import PolicyStore
+
+    base = MiniLMEmbeddings()
+    store = PolicyStore(settings, base)
+    ingest_paths(store, [FIXTURES / "acme.txt"])
+    indexed = store.vectors("acme")
+    store.reembed("acme", base)  # what evaluation does with a fold's document model
+    again = store.vectors("acme")
+    assert again is not indexed
+    assert again.sentences == indexed.sentences
+    assert again.sentence_vectors == pytest.approx(indexed.sentence_vectors, abs=1e-5)
+    assert again.chunk_vectors == pytest.approx(indexed.chunk_vectors, abs=1e-5)
+    name = next(n for n, _ in base.model.named_modules() if n.endswith("encoder.layer.5.output.dense"))
+    rng = np.random.default_rng(0)
+    update = {
+        name: (rng.normal(size=(2, 1536)).astype(np.float32), 0.05 * rng.normal(size=(384, 2)).astype(np.float32))
+    }
+    store.reembed("acme", base.with_model(merged(base.model, update), "other"))
+    assert float(np.min(np.sum(store.vectors("acme").sentence_vectors * indexed.sentence_vectors, axis=1))) < 0.999
+    store.reembed("acme", None)
+    assert store.vectors("acme") is indexed
+
+
+def test_an_adapter_with_document_updates_indexes_with_them(settings, tmp_path: Path) -> None:
+    from assistant.service import build_assistant
+    from index.embeddings import MiniLMEmbeddings
+    from index.ingest import ingest_paths
+
+    bundled = build_assistant(settings)
+    assert bundled.adapter is not None
+    assert bundled.adapter.document_rank == 0
+    assert bundled.store.embedder is bundled.embedder  # the bundled adapter leaves documents as they ship
+    base = MiniLMEmbeddings()
+    name = next(n for n, _ in base.model.named_modules() if n.endswith("encoder.layer.5.output.dense"))
+    rng = np.random.default_rng(0)
+    update = {
+        name: (rng.normal(size=(2, 1536)).astype(np.float32), 0.05 * rng.normal(size=(384, 2)).astype(np.float32))
+    }
+    QueryAdapter(np.zeros((384, 384), np.float32), update, 1.0, update).save(tmp_path / "documents.npz")
+    ingest_paths(bundled.store, [FIXTURES / "acme.txt"])
+    shipped_vectors = bundled.store.vectors("acme").sentence_vectors
+    mine = settings.model_copy(update={"query_adapter": str(tmp_path / "documents.npz")})
+    updated = build_assistant(mine)
+    assert updated.store.embedder is updated.adapter.documents(updated.embedder)
+    assert updated.store.embedder.name.startswith(base.name + "+")
+    assert updated.store.name != bundled.store.name  # another model, another index
+    # What the model as it ships indexed is indexed again with the updates, not lost; its collections go.
+    assert updated.store.policy("acme").text == (FIXTURES / "acme.txt").read_text()
+    again = updated.store.vectors("acme").sentence_vectors
+    assert again.shape == shipped_vectors.shape
+    assert not np.allclose(again, shipped_vectors, atol=1e-4)
+    names = [c.name for c in updated.store.client.list_collections()]
+    assert not [n for n in names if n.startswith(bundled.store.name)]
+    shipped = build_assistant(mine, shipped_documents=True)
+    assert shipped.store.embedder.name == base.name
+    assert shipped.store.name == bundled.store.name
+
+
 def _policyqa_folder(root: Path) -> Path:
     """A tiny folder in PolicyQA's layout: three policies, questions with answer offsets."""
     policies = {
@@ -231,8 +361,9 @@ def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path
     real_fit = assistant.adapter.fit
 
     def recording_fit(examples, sentences, **kwargs):
-        assert kwargs["rank"] == 16  # the kind of adapter in use (the bundled one) is refit
+        assert (kwargs["rank"], kwargs["document_rank"]) == (16, 0)  # the kind in use (the bundled one) is refit
         assert kwargs["model"] is assistant_.embedder.model
+        assert kwargs["sentence_texts"] is None  # documents stay as the model ships embeds them
         adapter = real_fit(examples, sentences, **kwargs)
         fit_on[id(adapter)] = {e.policy_id for e in examples}
         return adapter
@@ -246,6 +377,20 @@ def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path
         assert pid not in fit_on[id(adapter)]
         assert fit_on[id(adapter)] == policies - {pid}  # three policies: each fold holds one
 
+    # Kept in a cache, the folds' adapters are fit once: a second run loads the very same ones.
+    cache = tmp_path / "held-out"
+    first = evaluation.cross_validated_adapters(assistant_, questions, texts, cache=cache)
+    assert len(fit_on) == 6
+    assert len(list(cache.glob("*.npz"))) == 3
+    again = evaluation.cross_validated_adapters(assistant_, questions, texts, cache=cache)
+    assert len(fit_on) == 6  # nothing fit again
+    for pid in policies:
+        assert np.array_equal(again[pid].matrix, first[pid].matrix)
+        assert again[pid].strength == 0.5
+    other = evaluation.cross_validated_adapters(assistant_, questions[:-1], texts, cache=cache)
+    assert len(fit_on) == 8  # a question on hooli less: the two folds trained on hooli are fit again
+    assert len(other) == 3
+
 
 def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypatch) -> None:
     from assistant.cli import main
@@ -257,12 +402,18 @@ def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypat
     assert result.exit_code == 0, result.output
     assert "Fit on 6 of 6 questions (3 policies)" in result.output
     assert QueryAdapter.load(out).dimension == 384
-    assert QueryAdapter.load(out).rank == 16
-    assert QueryAdapter.load(out).strength == 0.5  # the bundled adapter's: --strength
+    written = QueryAdapter.load(out)
+    assert (written.rank, written.document_rank, written.strength) == (16, 0, 0.5)  # as the bundled one
+    assert written.examples is not None
+    assert written.examples[0].shape == written.examples[1].shape == (6, 384)  # one worked example a question
+    both = tmp_path / "both.npz"
+    result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(both), "--document-rank", "4"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert QueryAdapter.load(both).document_rank == 4
     matrix_only = tmp_path / "matrix.npz"
     result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(matrix_only), "--rank", "0"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert QueryAdapter.load(matrix_only).rank == 0
+    assert (QueryAdapter.load(matrix_only).rank, QueryAdapter.load(matrix_only).document_rank) == (0, 0)
 
     monkeypatch.setenv("POLICY_ASSISTANT_QUERY_ADAPTER", str(out))
     result = runner.invoke(main, ["--store", str(store) + "-policyqa", "ask", "Does Hooli sell my data?"])
@@ -285,3 +436,35 @@ def test_policyqa_eval_scores_ours_and_the_baselines_on_the_same_questions(setti
     ours = rows[1]
     assert ours["hit@5"] >= ours["hit@3"] >= ours["hit@1"]
     assert ours["hit@5"] > 0.5  # six plain questions on three short policies
+
+
+def test_with_document_updates_ours_reads_each_policy_as_its_fold_embeds_documents(
+    settings, tmp_path: Path, monkeypatch
+) -> None:
+    from assistant import evaluation
+    from index.store import PolicyStore
+
+    folder = _policyqa_folder(tmp_path / "policyqa")
+    runner = CliRunner()
+    from assistant.cli import main
+
+    made = tmp_path / "documents.npz"
+    result = runner.invoke(main, ["--store", str(tmp_path / "fit"), "--no-bundled", "adapt", str(folder), "--out", str(made), "--document-rank", "2"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    calls: list[tuple[str, str | None]] = []
+    real = PolicyStore.reembed
+
+    def recording(self, policy_id, embedder):
+        calls.append((policy_id, embedder.name if embedder is not None else None))
+        return real(self, policy_id, embedder)
+
+    monkeypatch.setattr(PolicyStore, "reembed", recording)
+    mine = settings.model_copy(update={"query_adapter": str(made)})
+    rows = evaluation.evaluate_policyqa(mine, folder, ["hybrid+rerank", "dense"])
+    assert [r["questions"] for r in rows] == [6, 6]
+    ours, dense = calls[:3], calls[3:]
+    assert sorted(pid for pid, _ in ours) == ["acme", "globex", "hooli"]
+    assert len({name for _, name in ours}) == 3  # three folds, three document models
+    assert all(name.startswith("all-MiniLM-L6-v2+") for _, name in ours)
+    assert dense == [(pid, None) for pid, _ in ours]  # the baselines read the index as it is
+    assert len(list((tmp_path / "store-policyqa" / evaluation.HELD_OUT_ADAPTERS).glob("*.npz"))) == 3
