@@ -9,7 +9,7 @@ questions with annotated answers:
   questions: a copy of the model with the updates merged reads the question;
 - a 384 x 384 matrix W after it: the question's vector q becomes normalise(q + qW);
 - worked examples: the training questions' vectors and their answers' vectors. q moves toward the
-  answers of the questions closest to it (their softmax-weighted mean, added at a weight of 0.4);
+  answers of the questions closest to it (their softmax-weighted mean, added at a weight of 0.3);
 - optionally (`adapt --document-rank`), low-rank updates of their own used only to embed documents: a
   second copy of the model reads every sentence at ingest. The index is named after them, so a store
   built with other updates, or none, is indexed again rather than searched with mismatched vectors.
@@ -43,13 +43,13 @@ BUNDLED_DIR = Path(__file__).parent / "adapters"
 
 # A low-rank update per linear layer: (down r x in, up out x r); the weight becomes W + up @ down.
 Updates = dict[str, tuple["np.ndarray", "np.ndarray"]]
-DOCUMENTS = "documents/"
+DOCUMENTS = "documents/"  # the prefix of the document updates' names in an adapter file
 # A question moves toward the answers of its closest worked examples (training questions):
 EXAMPLE_NEIGHBOURS = 5  # how many
 EXAMPLE_TEMPERATURE = 0.05  # softmax over their similarity to the question
 EXAMPLE_WEIGHT = 0.3  # their answers' weighted mean, added to the question's vector at this weight
 DOCUMENT_ROWS = 64  # sentences embedded again with gradients per batch, when documents are updated
-DOCUMENT_NEIGHBOURS = 8  # of which, per question, its best-scoring sentences  # the prefix of the document updates' names in an adapter file
+DOCUMENT_NEIGHBOURS = 8  # of which, per question, its best-scoring sentences
 
 
 @dataclass
@@ -368,7 +368,7 @@ def _rows_to_refresh(
     then the best-scoring other rows of each question, up to `count` in all."""
     import torch
 
-    scores = (moved @ sentences.T + own).clone()
+    scores = moved @ sentences.T + own
     priority = torch.full((len(sentences),), -torch.inf)
     for row in range(len(scores)):
         best = scores[row].topk(min(DOCUMENT_NEIGHBOURS, int(torch.isfinite(scores[row]).sum()))).indices
