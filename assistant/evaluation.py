@@ -319,8 +319,6 @@ def remember_examples(assistant: Assistant, adapter: QueryAdapter, examples: lis
     assistant's index holds them as the model ships embeds them)."""
     import numpy as np
 
-    from index.store import embedding_inputs
-
     answered = [e for e in examples if e.answers.any()]
     adapter.examples, in_use = None, assistant.adapter
     assistant.adapter = adapter
@@ -335,7 +333,7 @@ def remember_examples(assistant: Assistant, adapter: QueryAdapter, examples: lis
         if documents is assistant.store.embedder:
             sentences[pid] = stored.sentence_vectors
         else:
-            sentences[pid] = documents.embed_batch(embedding_inputs(stored.policy.text, stored.chunks))
+            sentences[pid] = documents.embed_batch(stored.embedding_inputs())
     answers = np.stack([sentences[e.policy_id][e.answers].mean(axis=0) for e in answered])
     adapter.examples = (questions, answers / np.linalg.norm(answers, axis=1, keepdims=True))
 
@@ -367,7 +365,6 @@ def fit_adapter(
     rank for embedding documents (which embeds their sentences again), merged at `strength`; for rank 0,
     the matrix alone."""
     from assistant.adapter import fit, model_of
-    from index.store import embedding_inputs
 
     if rank == 0:
         if document_rank:
@@ -375,8 +372,7 @@ def fit_adapter(
         return fit(examples, sentences)
     inputs = None
     if document_rank:
-        stored = {pid: assistant.store.vectors(pid) for pid in sentences}
-        inputs = {pid: embedding_inputs(v.policy.text, v.chunks) for pid, v in stored.items()}
+        inputs = {pid: assistant.store.vectors(pid).embedding_inputs() for pid in sentences}
     adapter = fit(
         examples,
         sentences,

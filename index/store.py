@@ -113,6 +113,10 @@ class PolicyVectors:
     sentence_vectors: np.ndarray
     chunk_vectors: np.ndarray  # the chunks' own embeddings in Chroma, one row per chunk in `chunks`
 
+    def embedding_inputs(self) -> list[str]:
+        """What each sentence's vector was embedded from, row for row (to embed them again)."""
+        return embedding_inputs(self.policy.text, self.chunks)
+
 
 def open_client(settings: Settings) -> Any:
     """A Chroma client, telemetry off: the on-disk store, or a server when `chroma_url` is set."""
@@ -548,7 +552,7 @@ class PolicyStore:
         if embedder is None:
             return
         stored = self.vectors(policy_id)
-        sentence_vectors = embedder.embed_batch(embedding_inputs(stored.policy.text, stored.chunks))
+        sentence_vectors = embedder.embed_batch(stored.embedding_inputs())
         chunk_vectors = _mean_rows(sentence_vectors, stored.sentence_chunk, len(stored.chunks), stored.sentences)
         self._reembedded[policy_id] = replace(stored, sentence_vectors=sentence_vectors, chunk_vectors=chunk_vectors)
 
