@@ -271,6 +271,7 @@ def fit(
     sentence_texts: Mapping[str, list[str]] | None = None,
     document_rank: int = 0,
     fresh: int = DOCUMENT_ROWS,
+    progress: bool = False,
 ) -> QueryAdapter:
     """Learn W so that each question's answering sentences outrank the rest of its policy; given the
     embedding `model`, learn low-rank updates to its linear layers with it (the model is not changed);
@@ -282,9 +283,11 @@ def fit(
     When documents are updated, a batch holds the questions of one policy instead. Its sentences are
     embedded once an epoch without gradients; in each batch, the `fresh` rows that count most for its
     questions (their answers and closest other sentences) are embedded again with gradients.
+    With `progress`, a bar counts the batches of all epochs.
     """
     import numpy as np
     import torch
+    from tqdm import tqdm
 
     usable = [e for e in examples if e.answers.any()]
     if not usable:
@@ -313,7 +316,8 @@ def fit(
             reader, document_layers = _with_low_rank(model, document_rank)
             groups.append({"params": _parameters(document_layers), "lr": model_learning_rate})
         optimiser = torch.optim.Adam(groups)
-        for _ in range(epochs):
+        bar = tqdm(desc="Fitting the adapter", unit="batch", disable=not progress, dynamic_ncols=True, leave=False)
+        for epoch in range(epochs):
             if document_rank:
                 reader.eval()  # no dropout for the epoch's rows
                 sentences = _embed_sentences(reader, [t for p in policies for t in sentence_texts[p]])  # type: ignore[index]
@@ -325,6 +329,8 @@ def fit(
             else:
                 shuffled = order.permutation(len(usable))
                 batches = [shuffled[first : first + batch_size] for first in range(0, len(shuffled), batch_size)]
+            bar.total = epochs * len(batches)  # batches per epoch are the same each epoch
+            bar.set_postfix_str(f"epoch {epoch + 1}/{epochs}")
             for batch in batches:
                 # -inf outside each question's own policy, and outside its answers for the numerator
                 own = torch.full((len(batch), len(sentences)), -torch.inf)
@@ -352,6 +358,8 @@ def fit(
                 optimiser.zero_grad()
                 loss.backward()
                 optimiser.step()
+                bar.update()
+        bar.close()
     updates = {name: layer.update() for name, layer in low_rank.items()} or None
     documents = {name: layer.update() for name, layer in document_layers.items()} or None
     return QueryAdapter(matrix.detach().numpy(), updates, document_updates=documents)

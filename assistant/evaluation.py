@@ -382,6 +382,7 @@ def fit_adapter(
         expansion_weight=assistant.settings.retrieval.expansion_weight,
         sentence_texts=inputs,
         document_rank=document_rank,
+        progress=True,
     )
     adapter.strength = strength
     return adapter

@@ -216,7 +216,7 @@ def test_fit_with_the_model_learns_updates_that_rank_answers_higher_and_keeps_th
         fit([Example(e.query_vector, "p", e.answers) for e in examples], sentences, model=base.model)
 
 
-def test_fit_with_documents_learns_updates_for_both_sides_and_names_the_index_apart(tmp_path: Path) -> None:
+def test_fit_with_documents_learns_updates_for_both_sides_and_names_the_index_apart(tmp_path: Path, capsys) -> None:
     from index.embeddings import MiniLMEmbeddings
 
     base = MiniLMEmbeddings()
@@ -235,8 +235,11 @@ def test_fit_with_documents_learns_updates_for_both_sides_and_names_the_index_ap
     examples = [Example(base.embed_batch([q])[0], "p", np.arange(len(policy)) == a, q) for q, a in asked]
     adapter = fit(
         examples, sentences, epochs=30, batch_size=3, model=base.model, rank=4, model_learning_rate=3e-3,
-        sentence_texts={"p": policy}, document_rank=2, fresh=4,
+        sentence_texts={"p": policy}, document_rank=2, fresh=4, progress=True,
     )  # fmt: skip
+    bar = capsys.readouterr().err
+    assert "Fitting the adapter" in bar
+    assert "/30 " in bar  # it counts 30 epochs of one batch
     assert (adapter.rank, adapter.document_rank) == (4, 2)
     documents = adapter.documents(base)
     assert documents is adapter.documents(base)
