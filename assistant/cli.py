@@ -359,7 +359,7 @@ def evaluate(
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Rank of updates to the model for embedding documents, fit with those for questions; 0 leaves documents as the model ships embeds them. With them, a store is indexed again with the new model and a fit takes about 20 minutes, not 4 (docs/retrieval.md).",
+    help="Rank of updates to the model for embedding documents, fit with those for questions; 0 leaves documents as the model ships embeds them. With them, a store is indexed again with the new model and a fit takes about 12 minutes, not 4 (docs/retrieval.md).",
 )
 @click.option(
     "--strength",
