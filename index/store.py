@@ -189,8 +189,11 @@ class PolicyStore:
     # -- collections -----------------------------------------------------------------------
 
     def _collection(self, suffix: str) -> Any:
+        # The model's name is kept with the collection: another model of the same family finds it to index again.
         return self.client.get_or_create_collection(
-            f"{self.name}-{suffix}", embedding_function=None, metadata={"hnsw:space": "cosine"}
+            f"{self.name}-{suffix}",
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "model": self.embedder.name},
         )
 
     @cached_property
@@ -403,13 +406,16 @@ class PolicyStore:
     # -- upgrading an index of an earlier format --------------------------------------------
 
     def _legacy_collections(self) -> list[Any]:
-        """Collections of this model and chunking written in an earlier format, and, for a model with
-        updates for documents (named "model+digest"), those written by the model as it ships."""
-        present = {getattr(c, "name", c) for c in self.client.list_collections()}  # names, one call
+        """Collections of this model and chunking written in an earlier format, and those written by
+        another version of this model: as it ships, or with other updates for documents (named
+        "model+digest"), so switching query adapters indexes again rather than hiding policies."""
+        collections = self.client.list_collections()  # one call
+        present = {getattr(c, "name", c) for c in collections}
         versions = [(self.embedder.name, fmt) for fmt in UPGRADABLE]
         shipped = self.embedder.name.split("+", 1)[0]
-        if shipped != self.embedder.name:
-            versions += [(shipped, fmt) for fmt in (*UPGRADABLE, FORMAT_VERSION)]
+        others = {(getattr(c, "metadata", None) or {}).get("model") for c in collections} | {shipped}
+        for model in sorted(m for m in others if m and m != self.embedder.name and m.split("+", 1)[0] == shipped):
+            versions += [(model, fmt) for fmt in (*UPGRADABLE, FORMAT_VERSION)]
         wanted = [
             f"{index_name(model, self.settings.chunk_chars, fmt)}-{suffix}"
             for model, fmt in versions

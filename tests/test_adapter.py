@@ -321,6 +321,18 @@ def test_an_adapter_with_document_updates_indexes_with_them(settings, tmp_path: 
     assert not np.allclose(again, shipped_vectors, atol=1e-4)
     names = [c.name for c in updated.store.client.list_collections()]
     assert not [n for n in names if n.startswith(bundled.store.name)]
+    # Switching to other updates, then back to none, indexes again each time: nothing is hidden.
+    doubled = {name: (down, 2 * up) for name, (down, up) in update.items()}
+    QueryAdapter(np.zeros((384, 384), np.float32), update, 1.0, doubled).save(tmp_path / "other.npz")
+    other = build_assistant(settings.model_copy(update={"query_adapter": str(tmp_path / "other.npz")}))
+    assert other.store.name not in (updated.store.name, bundled.store.name)
+    assert other.store.policy("acme").text == (FIXTURES / "acme.txt").read_text()
+    assert not np.allclose(other.store.vectors("acme").sentence_vectors, again, atol=1e-4)
+    back = build_assistant(settings)
+    assert back.store.name == bundled.store.name
+    assert np.allclose(back.store.vectors("acme").sentence_vectors, shipped_vectors, atol=1e-5)
+    names = [c.name for c in back.store.client.list_collections()]
+    assert not [n for n in names if n.startswith((updated.store.name, other.store.name))]
     shipped = build_assistant(mine, shipped_documents=True)
     assert shipped.store.embedder.name == base.name
     assert shipped.store.name == bundled.store.name
