@@ -321,7 +321,7 @@ def test_an_adapter_with_document_updates_indexes_with_them(settings, tmp_path: 
     assert not np.allclose(again, shipped_vectors, atol=1e-4)
     names = [c.name for c in updated.store.client.list_collections()]
     assert not [n for n in names if n.startswith(bundled.store.name)]
-    # Switching to other updates, then back to none, indexes again each time: nothing is hidden.
+    # Switching to other updates, then back to none for documents, indexes again each time: nothing is hidden.
     doubled = {name: (down, 2 * up) for name, (down, up) in update.items()}
     QueryAdapter(np.zeros((384, 384), np.float32), update, 1.0, doubled).save(tmp_path / "other.npz")
     other = build_assistant(settings.model_copy(update={"query_adapter": str(tmp_path / "other.npz")}))
