@@ -99,14 +99,22 @@ class CompanyResolver:
                     used.update(range(i, i + size))
         found.sort()
         ordered = [pid for _, _, pid in found]
-        unknown = [
-            word
+        named = [
+            i
             for i, (_, word) in enumerate(words)
             if i not in used
             and _looks_like_company(word, first=i == 0)
             # "my Outlook", "your iPhone": something the user owns, not a company asked about
             and not (i > 0 and words[i - 1][1].lower() in _POSSESSIVES)
         ]
+        # Such words next to each other, with nothing but spaces between, are one name ("Zendesk Chat").
+        runs: list[list[int]] = []
+        for i in named:
+            if runs and runs[-1][-1] == i - 1 and not question[matches[i - 1].end() : matches[i].start()].strip():
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        unknown = [" ".join(words[i][1] for i in run) for run in runs]
         spans = tuple((start, end) for start, end, _ in found)
         return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans)
 

@@ -46,6 +46,16 @@ def test_unknown_companies_are_named_not_guessed() -> None:
     assert RESOLVER.match("Zoom") is None
 
 
+def test_a_name_of_several_words_is_one_company() -> None:
+    found = RESOLVER.resolve("Does Zendesk Chat sell my data?")
+    assert (found.policy_ids, found.unknown) == ([], ["Zendesk Chat"])
+    # Names apart stay apart: a comma or a word between them ends a name.
+    found = RESOLVER.resolve("Do Acme Corp, Initech and Globex sell my data?")
+    assert found.unknown == ["Acme Corp", "Initech", "Globex"]
+    found = RESOLVER.resolve("Compare Zopim Technologies and Zendesk Support on cookies")
+    assert (found.policy_ids, found.unknown) == (["zopim"], ["Zendesk Support"])
+
+
 def test_something_the_user_owns_is_no_company_asked_about() -> None:
     found = RESOLVER.resolve("What does InsideSales grab from my Outlook when I hook it up?")
     assert (found.policy_ids, found.unknown) == (["insidesales"], [])
