@@ -67,6 +67,10 @@ _WORDS = re.compile(r"[a-z0-9]+")
 VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 # Passages looked at per company when deciding a verdict (the first k are shown).
 _DECIDE_POOL = 10
+# A deciding clause that announces a list ("will be used only for:") is shown with the list's items
+# after it, as many whole ones as fit in this many characters (at least one).
+_LIST_CHARS = 400
+_LIST_ITEM = re.compile(r"(?:[ \t]*\n){1,2}[ \t]*(?:[•▪◦·*–-]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))[ \t]+[^\n]+")
 
 
 @dataclass
@@ -342,7 +346,7 @@ class Assistant:
             policy_id=policy_id,
             verdict=verdict,
             citations=[cite(passages[i]) for i in chosen],
-            deciding=clauses[deciding],
+            deciding=_with_its_list(text, clauses[deciding], passages[deciding].start),
         )
 
 
@@ -371,6 +375,19 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
         if found is not None and named is None:
             named = text[start:end], context
     return vague or named or (text[passage.start : passage.end], passage.chunk.section)
+
+
+def _with_its_list(text: str, clause: str, after: int) -> str:
+    """`clause` (found in `text` from `after` on) with the items of the list it announces, if it ends
+    with a colon: "This information will be used only for:" says nothing until its items follow. The
+    result is one span of the policy, as many whole items as fit in `_LIST_CHARS` (at least one)."""
+    start = text.find(clause, after)
+    if start < 0 or not clause.rstrip().endswith(":"):
+        return clause
+    end = lead = start + len(clause.rstrip())
+    while (item := _LIST_ITEM.match(text, end)) and (end == lead or item.end() - start <= _LIST_CHARS):
+        end = item.end()
+    return text[start:end]
 
 
 def _subject_stems(question: str, names: list[str]) -> set[str]:

@@ -225,3 +225,35 @@ def test_a_denial_that_points_back_to_its_heading_still_decides(bundled_assistan
     assert verdicts == {"INSZoom": "no", "ZoomSupport": "no"}
     zoom = next(part for part in answer.per_company if part.company == "ZoomSupport")
     assert "do not have the ability to honor these requests" in (zoom.deciding or "")
+
+
+def test_a_deciding_clause_that_announces_a_list_is_shown_with_its_items(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("What does ZoomSupport do with recordings of my support calls?")
+    deciding = answer.per_company[0].deciding
+    assert deciding.startswith("This information will be used only for:")
+    assert "• Providing you with remote assistance" in deciding
+    assert deciding in bundled_assistant.store.policy("zoomsupport").text  # one verbatim span
+    assert deciding in answer.answer
+
+
+def test_a_list_is_added_by_whole_items_within_its_budget() -> None:
+    from assistant.service import _LIST_CHARS, _with_its_list
+
+    items = "".join(
+        f"\n  {n}. purpose number {n}, described at some length so the list runs long;" for n in range(1, 30)
+    )
+    text = f"Intro. We use it only for:{items}\n\nNext paragraph: not a list."
+    shown = _with_its_list(text, "We use it only for:", 0)
+    assert shown.startswith("We use it only for:\n  1. purpose number 1")
+    assert shown in text
+    assert len(shown) <= _LIST_CHARS
+    assert shown.endswith("long;")
+    assert "\n  2. purpose" in shown
+    short = "We share it with:\n  • our hosts;\n  • our auditors.\n\nNext paragraph: not a list."
+    assert _with_its_list(short, "We share it with:", 0) == "We share it with:\n  • our hosts;\n  • our auditors."
+    assert _with_its_list(text, "Intro.", 0) == "Intro."  # no colon: the clause as it is
+    assert _with_its_list("We collect the following: nothing else.", "We collect the following:", 0) == (
+        "We collect the following:"  # a colon with no list after it
+    )
+    one = "Shared with:\n- " + "x" * 600
+    assert _with_its_list(one, "Shared with:", 0) == one  # one item at least, however long
