@@ -308,14 +308,15 @@ class Assistant:
     ) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
-        speaking = [_speaking_sentence(practice, text, p) for p in passages]
+        names = [company, *self.store.catalog()[policy_id].aliases]
+        speaking = [_speaking_sentence(practice, text, p, names) for p in passages]
         clauses, contexts = [c for c, _ in speaking], [c for _, c in speaking]
         judged = clauses
         if practice is None:
             # No practice to judge clauses by: only a clause about what the question names can
             # decide ("Is it HIPAA compliant?" is not answered by "Appeal a denial"), and a question
             # naming nothing beyond words any privacy question uses ("How many users?") gets none.
-            asked = _subject_stems(question, [company, *self.store.catalog()[policy_id].aliases])
+            asked = _subject_stems(question, names)
             judged = [
                 c if asked & _stems(text[p.start : p.end]) else "" for c, p in zip(clauses, passages, strict=True)
             ]
@@ -350,7 +351,7 @@ class Assistant:
         )
 
 
-def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tuple[str, str]:
+def _speaking_sentence(practice: str | None, text: str, passage: Passage, names: list[str]) -> tuple[str, str]:
     """The passage's best-ranked sentence that states the practice (else one that names it, else
     the passage), with its context: its section heading and its paragraph up to it.
 
@@ -358,22 +359,32 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage) -> tup
     only vaguely: "we post revisions and, if significant, email you" answers "will they tell me?"
     though "we revise the 'last updated' date" ranked first.
 
+    Of plain statements of the same stance, one by the company ("we", "our", its name) is preferred
+    to one about the practice in general: "Zopim uses cookies to sign you in" rather than "Cookies
+    contain information that can later be read by a web server".
+
     A verdict is read from one statement, so a denial and the next sentence's unrelated
     affirmation in the same citation never blend into a false "partial". A sentence is read
     in its context, so "we do not honor these requests" after a Do-Not-Track heading speaks
     to Do Not Track.
     """
-    named = vague = None
+    named = vague = plain = None
+    actor = re.compile(r"\b(we|us|our|" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
     for start, end in passage.sentences:
         paragraph = text.rfind("\n", 0, start) + 1
         context = f"{passage.chunk.section}\n{text[paragraph:start]}"
         found = stance(practice, text[start:end], context)
         if found is not None and found[1]:
             if found[0] != "partial" or practice in ACTION_PRACTICES:
-                return text[start:end], context
+                if actor.search(text[start:end]) and (plain is None or plain[0] == found[0]):
+                    return text[start:end], context
+                plain = plain or (found[0], text[start:end], context)
+                continue
             vague = vague or (text[start:end], context)
         if found is not None and named is None:
             named = text[start:end], context
+    if plain is not None:
+        return plain[1], plain[2]
     return vague or named or (text[passage.start : passage.end], passage.chunk.section)
 
 

@@ -257,3 +257,11 @@ def test_a_list_is_added_by_whole_items_within_its_budget() -> None:
     )
     one = "Shared with:\n- " + "x" * 600
     assert _with_its_list(one, "Shared with:", 0) == one  # one item at least, however long
+
+
+def test_a_statement_by_the_company_decides_before_one_about_the_practice_in_general(bundled_assistant) -> None:
+    """Zopim's cookie clause also defines cookies ("Cookies contain information that can later be read
+    by a web server"); the sentence that says what Zopim does is the one shown."""
+    answer = bundled_assistant.ask("Does Zopim use cookies?")
+    assert answer.verdict == "yes"
+    assert answer.per_company[0].deciding.startswith('Zopim uses "cookies"')
