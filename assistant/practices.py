@@ -565,6 +565,29 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(notif\w*|notice|e-?mail\w*|inform\w*|tell|alert\w*|announc\w*|post\w*|publish\w*|check back|last updated)\b"
         ),
     ),
+    # "Can I turn off cookies?" asks whether the policy lets you refuse them, not whether it uses them:
+    # a clause on disabling, refusing or opting out of cookies answers it, one on using them does not.
+    "cookie_choice": QuestionSense(
+        "marketing_optout",
+        "whether you can refuse or turn off its cookies",
+        _rx(
+            r"\b(opt\w*[- ]?out|disabl\w*|turn\w* off|switch\w* off|block\w*|refus\w*|reject\w*|declin\w*|delet\w*|"
+            r"clear\w*|remov\w*|avoid\w*|manag\w*|say no)\b[^?]{0,40}\b(cookies?|trackers?|tracking|pixels?)\b",
+            r"\b(cookies?|trackers?|tracking)\b[^?]{0,30}\b(optional|opt\w*[- ]?out|disabl\w*|turn\w* off|block\w*|refus\w*|"
+            r"reject\w*)\b",
+        ),
+        _rx(
+            r"\b(disabl|refus|reject|declin|block|delet|remov|turn\w* off|opt\w*[- ]?out|manag|adjust)\w*\b[^.;]{0,60}"
+            r"\b(cookies?|tracking technolog\w*|web beacons?)\b",
+            r"\b(cookies?|tracking technolog\w*)\b[^.;]{0,80}\b(disabl|refus|reject|declin|block|turn\w* off|opt\w*[- ]?out)\w*",
+            r"\bcookie (settings?|preferences?|banner|consent)\b",
+            r"\b(consent|permission)\b[^.;]{0,60}\b(cookies?|tracking technolog\w*)\b",
+        ),
+        "You can refuse, disable, block or delete cookies through your browser settings, and opt out of tracking and "
+        "advertising cookies.",
+        drops=("cookies", "collection"),
+        needs_base=False,
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",

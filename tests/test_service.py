@@ -265,3 +265,15 @@ def test_a_statement_by_the_company_decides_before_one_about_the_practice_in_gen
     answer = bundled_assistant.ask("Does Zopim use cookies?")
     assert answer.verdict == "yes"
     assert answer.per_company[0].deciding.startswith('Zopim uses "cookies"')
+
+
+def test_opting_out_of_cookies_is_answered_by_clauses_on_refusing_cookies(bundled_assistant) -> None:
+    """Not by other choices the policies offer (marketing e-mails, a Do-Not-Call list)."""
+    answer = bundled_assistant.ask("Which companies let me opt out of cookies?")
+    assert answer.practice == "cookie_choice"
+    verdicts = {part.company: part for part in answer.per_company}
+    assert verdicts["INSZoom"].verdict == "yes"
+    assert "disable browser cookies" in verdicts["INSZoom"].deciding
+    assert verdicts["ZoomSupport"].verdict == "not_stated"  # its cookie policy is another document
+    for part in answer.per_company:
+        assert part.verdict == "not_stated" or "cookie" in part.deciding.lower()

@@ -98,6 +98,8 @@ from assistant.verdicts import clause_verdict, decide, stance
         ("access_deletion", "You can access, correct or delete your personal information in settings.", "yes"),
         ("access_deletion", "We do not offer a way to delete your account data.", "no"),
         ("marketing_optout", "You may opt out of marketing emails by clicking unsubscribe.", "yes"),
+        ("cookie_choice", "You can set your browser to refuse all or some browser cookies.", "yes"),
+        ("cookie_choice", "We rely on your prior consent in order to utilize cookies for advertising.", "yes"),
         ("cookies", "We do not use cookies.", "no"),
         ("cookies", "We use cookies to remember your preferences.", "yes"),
         # Selling needs data as its object, not products or a business.
@@ -158,6 +160,8 @@ def test_corporate_transaction_is_not_a_sale(text: str) -> None:
         ("retention", "We follow the framework's principles on the collection, use, and retention of personal data."),
         ("children_data", "We encourage parents to monitor their children's use of the Internet."),
         ("marketing_messages", "We also give you information about how to disable cookies below."),
+        ("cookie_choice", "We use cookies to remember your preferences."),  # using cookies is no choice
+        ("cookie_choice", "You may opt out of marketing emails by clicking unsubscribe."),
         ("ai_training", "We also collect and process data when you use our Platform, such as unique user logins."),
         ("ai_training", "We use your information for the training of our junior personnel."),  # people, not models
         ("business_transfer", "We do not sell your personal information."),
