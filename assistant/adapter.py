@@ -9,7 +9,8 @@ questions with annotated answers:
   questions: a copy of the model with the updates merged reads the question;
 - a 384 x 384 matrix W after it: the question's vector q becomes normalise(q + qW);
 - worked examples: the training questions' vectors and their answers' vectors. q moves toward the
-  answers of the questions closest to it (their softmax-weighted mean, added at a weight of 0.3);
+  answers of the questions closest to it (their softmax-weighted mean, added at a weight of 0.3), and
+  those answers' own words join the question's for BM25;
 - optionally (`adapt --document-rank`), low-rank updates of their own used only to embed documents: a
   second copy of the model reads every sentence at ingest. The index is named after them, so a store
   built with other updates, or none, is indexed again rather than searched with mismatched vectors.
@@ -62,6 +63,7 @@ class Example:
     answers: np.ndarray  # bool, one per sentence of the policy
     query: str = ""
     expansion: str = ""
+    answer_text: str = ""  # the annotated answers' own words
 
 
 class QueryAdapter:
@@ -75,6 +77,7 @@ class QueryAdapter:
         strength: float = 1.0,
         document_updates: Updates | None = None,
         examples: tuple[np.ndarray, np.ndarray] | None = None,
+        example_texts: list[str] | None = None,
     ) -> None:
         import numpy as np
 
@@ -85,6 +88,7 @@ class QueryAdapter:
         self.document_updates = _as_float32(document_updates)
         self.strength = strength  # both kinds of updates are merged at this fraction of their fitted size
         self.examples = examples  # worked examples: (question vectors, their answers' vectors), row for row
+        self.example_texts = example_texts  # and their answers' words, row for row (for BM25)
         self._embedders: dict[tuple[str, str], Embedder] = {}
 
     @property
@@ -102,6 +106,11 @@ class QueryAdapter:
         return _rank(self.document_updates)
 
     def apply(self, vector: np.ndarray) -> np.ndarray:
+        return self.read(vector)[0]
+
+    def read(self, vector: np.ndarray) -> tuple[np.ndarray, str]:
+        """The question's vector moved as above, and the words of the answers to its closest worked
+        examples: how other policies worded the answer to such a question, for BM25 to look for."""
         import numpy as np
 
         if vector.shape != (self.dimension,):
@@ -111,6 +120,7 @@ class QueryAdapter:
             )
         moved = vector + vector @ self.matrix
         moved = moved / np.linalg.norm(moved)
+        words = ""
         if self.examples is not None:  # toward the answers of the closest worked examples
             import torch
 
@@ -122,7 +132,9 @@ class QueryAdapter:
             weights = np.exp((similar[nearest] - similar[nearest].max()) / EXAMPLE_TEMPERATURE)
             moved = moved + EXAMPLE_WEIGHT * (weights / weights.sum()) @ answers[nearest]
             moved = moved / np.linalg.norm(moved)
-        return moved.astype(np.float32)
+            if self.example_texts is not None:
+                words = " ".join(self.example_texts[i] for i in nearest[np.argsort(-similar[nearest])])
+        return moved.astype(np.float32), words
 
     def embedder(self, base: Embedder) -> Embedder:
         """What embeds questions: `base` itself, or (with updates) a copy of its model with them merged.
@@ -164,8 +176,11 @@ class QueryAdapter:
         for prefix, updates in (("", self.updates), (DOCUMENTS, self.document_updates)):
             for name, (down, up) in updates.items():
                 arrays[f"{prefix}{name}:down"], arrays[f"{prefix}{name}:up"] = down, up
+        arrays = {key: array.astype(np.float16) for key, array in arrays.items()}  # half precision
+        if self.example_texts is not None:  # UTF-8, one NUL between texts (a fixed-width array would be 30 MB)
+            arrays["example_texts"] = np.frombuffer("\0".join(self.example_texts).encode(), dtype=np.uint8)
         with path.open("wb") as out:  # np.savez on a path would add ".npz" to any other suffix
-            np.savez(out, **{key: array.astype(np.float16) for key, array in arrays.items()})  # half precision
+            np.savez(out, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> QueryAdapter:
@@ -188,7 +203,10 @@ class QueryAdapter:
                         stored["example_questions"].astype(np.float32),
                         stored["example_answers"].astype(np.float32),
                     )
-                return cls(stored["matrix"], updates, strength, documents, examples)
+                texts = None
+                if "example_texts" in stored.files:
+                    texts = stored["example_texts"].tobytes().decode().split("\0")
+                return cls(stored["matrix"], updates, strength, documents, examples, texts)
         except (OSError, ValueError, KeyError) as err:
             raise InputError(f"Cannot read the query adapter {path}: {err}") from err
 

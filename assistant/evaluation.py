@@ -268,7 +268,8 @@ def adapter_examples(
         vector = assistant.query_vector(resolved.query, resolved.expansion, adapted=False)
         sentences = assistant.store.vectors(q["pid"]).sentences
         answers = np.array([any(overlap(g, (s.start, s.end)) > 0 for g in gold) for s in sentences])
-        examples.append(Example(vector, q["pid"], answers, resolved.query, resolved.expansion))
+        words = " ".join(text[a:b] for a, b in gold)
+        examples.append(Example(vector, q["pid"], answers, resolved.query, resolved.expansion, words))
     sentences = {pid: assistant.store.vectors(pid).sentence_vectors for pid in {e.policy_id for e in examples}}
     return examples, sentences
 
@@ -315,8 +316,8 @@ def cross_validated_adapters(
 
 def remember_examples(assistant: Assistant, adapter: QueryAdapter, examples: list[Example]) -> None:
     """Give `adapter` its worked examples: each answered training question's vector as the adapter
-    reads it, and the mean of its answer sentences' vectors as the adapter embeds documents (the
-    assistant's index holds them as the model ships embeds them)."""
+    reads it, the mean of its answer sentences' vectors as the adapter embeds documents (the
+    assistant's index holds them as the model ships embeds them), and its answers' words."""
     import numpy as np
 
     answered = [e for e in examples if e.answers.any()]
@@ -336,6 +337,7 @@ def remember_examples(assistant: Assistant, adapter: QueryAdapter, examples: lis
             sentences[pid] = documents.embed_batch(stored.embedding_inputs())
     answers = np.stack([sentences[e.policy_id][e.answers].mean(axis=0) for e in answered])
     adapter.examples = (questions, answers / np.linalg.norm(answers, axis=1, keepdims=True))
+    adapter.example_texts = [e.answer_text for e in answered]
 
 
 def _fit_digest(examples: list[Example], sentences: dict[str, np.ndarray], ranks: tuple[int, int]) -> str:

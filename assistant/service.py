@@ -233,10 +233,9 @@ class Assistant:
 
     def search(self, resolved: Resolved, policy_ids: list[str], k: int) -> dict[str, list[Passage]]:
         """Each policy's k best passages for a resolved question: one query vector, one retrieval per policy."""
-        vector = self.query_vector(resolved.query, resolved.expansion)
-        return {
-            pid: self.retriever.search(resolved.search_text, vector, pid, resolved.practices, k) for pid in policy_ids
-        }
+        vector, words = self.query(resolved.query, resolved.expansion)
+        text = f"{resolved.search_text} {words}".strip()  # BM25 also looks for how such answers are worded
+        return {pid: self.retriever.search(text, vector, pid, resolved.practices, k) for pid in policy_ids}
 
     def query_vector(self, text: str, expansion: str = "", adapted: bool = True) -> np.ndarray:
         """The query's embedding. An expansion (a practice's description) is embedded apart and
@@ -244,6 +243,11 @@ class Assistant:
         question's own words, as one embedding of both texts would. The query adapter, if any,
         embeds the texts with its updated model and moves the result toward the clauses that answer
         such questions."""
+        return self.query(text, expansion, adapted)[0]
+
+    def query(self, text: str, expansion: str = "", adapted: bool = True) -> tuple[np.ndarray, str]:
+        """`query_vector`, and the words of the answers to the adapter's closest worked examples
+        (empty without an adapter or examples)."""
         import numpy as np
 
         adapter = self.adapter if adapted else None
@@ -254,7 +258,7 @@ class Assistant:
             vector = mixed / np.linalg.norm(mixed)
         else:
             vector = embedder.embed_batch([text])[0]
-        return adapter.apply(vector) if adapter is not None else vector
+        return adapter.read(vector) if adapter is not None else (vector, "")
 
     def _answer(self, retrieved: Retrieved) -> Answer:
         request, resolved = retrieved.request, retrieved.resolved

@@ -98,6 +98,8 @@ def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistan
     assert (adapter.rank, adapter.document_rank, adapter.strength) == (16, 0, 0.5)
     assert adapter.examples is not None
     assert adapter.examples[0].shape == adapter.examples[1].shape == (2415, 384)  # PolicyQA's answered questions
+    assert adapter.example_texts is not None
+    assert len(adapter.example_texts) == 2415  # and their annotated answers' words
     raw = bundled_assistant.query_vector(question, adapted=False)
     assert raw == pytest.approx(bundled_assistant.embedder.embed_batch([question])[0], abs=1e-6)
     updated = adapter.embedder(bundled_assistant.embedder).embed_batch([question])[0]
@@ -105,6 +107,25 @@ def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistan
     adapted = bundled_assistant.query_vector(question)
     assert adapted == pytest.approx(adapter.apply(updated), abs=1e-6)
     assert float(adapted @ raw) < 0.99  # it moves the question
+
+
+def test_the_bundled_assistant_searches_bm25_with_the_words_of_similar_answers(bundled_assistant, monkeypatch) -> None:
+    from assistant.chat import resolve
+
+    resolved = resolve("How long does InsideSales keep my data?", [], bundled_assistant.resolver)
+    vector, words = bundled_assistant.query(resolved.query, resolved.expansion)
+    assert vector == pytest.approx(bundled_assistant.query_vector(resolved.query, resolved.expansion), abs=1e-6)
+    assert "retain" in words.lower()  # PolicyQA's answers to such questions: how long data is retained
+    searched: list[str] = []
+    real = bundled_assistant.retriever.search
+    monkeypatch.setattr(
+        bundled_assistant.retriever,
+        "search",
+        lambda text, *args, **kw: searched.append(text) or real(text, *args, **kw),
+    )
+    found = bundled_assistant.search(resolved, ["insidesales"], 3)["insidesales"]
+    assert len(found) == 3
+    assert searched == [f"{resolved.search_text} {words}"]
 
 
 def test_a_question_moves_toward_the_answers_of_its_closest_worked_examples(tmp_path: Path) -> None:
@@ -126,6 +147,28 @@ def test_a_question_moves_toward_the_answers_of_its_closest_worked_examples(tmp_
     assert loaded.apply(asked) == pytest.approx(moved, abs=2e-3)  # stored in half precision
     few = QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions[:2], answers[:2]))
     assert np.linalg.norm(few.apply(asked)) == pytest.approx(1.0, abs=1e-6)  # fewer examples than neighbours
+
+
+def test_the_closest_worked_examples_lend_their_answers_words_to_bm25(tmp_path: Path) -> None:
+    from assistant.adapter import EXAMPLE_NEIGHBOURS
+
+    rng = np.random.default_rng(1)
+    questions, answers = _unit(rng.normal(size=(40, 24))), _unit(rng.normal(size=(40, 24)))
+    texts = [f"answer number {i} worded ünïcode-ly" for i in range(40)]
+    adapter = QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions, answers), example_texts=texts)
+    asked = _unit(questions[7] + 0.05 * rng.normal(size=24))
+    moved, words = adapter.read(asked)
+    assert moved == pytest.approx(adapter.apply(asked), abs=1e-6)
+    nearest = np.argsort(-(questions @ asked))[:EXAMPLE_NEIGHBOURS]
+    assert words == " ".join(texts[i] for i in nearest)  # the closest first
+    assert words.startswith("answer number 7 ")
+    adapter.save(tmp_path / "texts.npz")
+    loaded = QueryAdapter.load(tmp_path / "texts.npz")
+    assert loaded.example_texts == texts  # exactly, whatever the characters
+    assert loaded.read(asked)[1] == words
+    stored = np.load(tmp_path / "texts.npz")["example_texts"]
+    assert stored.nbytes == len("\0".join(texts).encode())  # their UTF-8 bytes, not a fixed width per text
+    assert QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions, answers)).read(asked)[1] == ""
 
 
 def _model_weights(model) -> dict[str, np.ndarray]:
@@ -391,6 +434,10 @@ def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path
         assert adapter.strength == assistant_.adapter.strength == 0.5
         assert pid not in fit_on[id(adapter)]
         assert fit_on[id(adapter)] == policies - {pid}  # three policies: each fold holds one
+        # its worked examples are its training questions, with their annotated answers' words
+        assert len(adapter.example_texts) == len(adapter.examples[0])
+        answers = {" ".join(a["text"] for a in q["answers"]) for q in questions if q["pid"] != pid}
+        assert set(adapter.example_texts) <= answers
 
     # Kept in a cache, the folds' adapters are fit once: a second run loads the very same ones.
     cache = tmp_path / "held-out"
