@@ -376,8 +376,8 @@ def adapt(ctx: click.Context, data: Path | None, out: Path, rank: int, document_
     offsets in its policy file) [default: ../shared/eval/policyqa-dev]. The policies are indexed in
     their own store beside --store, as `eval` does. With updates to the model (the default) the fit
     embeds every question again each epoch: about 4 minutes for PolicyQA's 2,420 on 2 cores, worked
-    examples included (each question's vector and its answer's, which move a new question toward
-    the answers of the closest ones).
+    examples included (each question's vector, its answer's, and its answer's words: a new question
+    moves toward the answers of the closest ones, and BM25 looks for their words).
 
     \b
     Examples:
