@@ -468,6 +468,9 @@ def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypat
     assert (written.rank, written.document_rank, written.strength) == (16, 0, 0.5)  # as the bundled one
     assert written.examples is not None
     assert written.examples[0].shape == written.examples[1].shape == (6, 384)  # one worked example a question
+    assert written.example_texts is not None
+    assert len(written.example_texts) == 6  # with its answer's words
+    assert "We never sell your data to anyone." in written.example_texts
     both = tmp_path / "both.npz"
     result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(both), "--document-rank", "4"])  # fmt: skip
     assert result.exit_code == 0, result.output
