@@ -313,7 +313,8 @@ class Assistant:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
         names = [company, *self.store.catalog()[policy_id].aliases]
-        speaking = [_speaking_sentence(practice, text, p, names) for p in passages]
+        actor = re.compile(r"\b(we|us|our|" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
+        speaking = [_speaking_sentence(practice, text, p, actor) for p in passages]
         clauses, contexts = [c for c, _ in speaking], [c for _, c in speaking]
         judged = clauses
         if practice is None:
@@ -355,7 +356,7 @@ class Assistant:
         )
 
 
-def _speaking_sentence(practice: str | None, text: str, passage: Passage, names: list[str]) -> tuple[str, str]:
+def _speaking_sentence(practice: str | None, text: str, passage: Passage, actor: re.Pattern[str]) -> tuple[str, str]:
     """The passage's best-ranked sentence that states the practice (else one that names it, else
     the passage), with its context: its section heading and its paragraph up to it.
 
@@ -363,7 +364,7 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage, names:
     only vaguely: "we post revisions and, if significant, email you" answers "will they tell me?"
     though "we revise the 'last updated' date" ranked first.
 
-    Of plain statements of the same stance, one by the company ("we", "our", its name) is preferred
+    Of plain statements of the same stance, one by the company (`actor`: "we", "our", its names) is preferred
     to one about the practice in general: "Zopim uses cookies to sign you in" rather than "Cookies
     contain information that can later be read by a web server".
 
@@ -373,7 +374,6 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage, names:
     to Do Not Track.
     """
     named = vague = plain = None
-    actor = re.compile(r"\b(we|us|our|" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
     for start, end in passage.sentences:
         paragraph = text.rfind("\n", 0, start) + 1
         context = f"{passage.chunk.section}\n{text[paragraph:start]}"
