@@ -51,7 +51,9 @@ def _load_sentence_transformer(path: str):  # type: ignore[no-untyped-def]
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a bar for a load of a quarter second is noise in `ask`
     return SentenceTransformer(path, device="cpu", local_files_only=True)
 
 

@@ -30,10 +30,11 @@ def test_model_comes_from_the_installed_package() -> None:
     assert (path / "config.json").exists() or any(path.rglob("config.json"))
 
 
-def test_model_loads_and_embeds_with_the_network_blocked() -> None:
+def test_model_loads_and_embeds_with_the_network_blocked_and_quietly() -> None:
     result = subprocess.run([sys.executable, "-c", OFFLINE_LOAD], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "384"
+    assert "Loading weights" not in result.stderr  # no progress bar for a load of a quarter second
 
 
 def test_embeddings_are_unit_length_and_meaningful() -> None:
