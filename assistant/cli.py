@@ -231,7 +231,7 @@ def _print_stream(assistant: Assistant, question: str, companies: list[str] | No
 
 def format_citations(answer: Answer) -> str:
     """The verdict and the verified citations, printed after a streamed answer."""
-    from assistant.service import VERDICT_LABELS
+    from assistant.types import VERDICT_LABELS
 
     lines = ["", f"Verdict: {VERDICT_LABELS[answer.verdict]}"]
     if answer.citations:
@@ -253,7 +253,7 @@ def format_answer_dict(data: dict) -> str:
 
 def format_answer(answer: Answer) -> str:
     """Plain-text rendering of an answer for the terminal."""
-    from assistant.service import VERDICT_LABELS
+    from assistant.types import VERDICT_LABELS
 
     lines = [f"Verdict: {VERDICT_LABELS[answer.verdict]}", "", answer.answer]
     if answer.citations:

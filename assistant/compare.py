@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from assistant.types import Answer, Verdict
+from assistant.types import VERDICT_LABELS, Answer, Verdict
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
 
 # Rows of a corpus-wide answer ("which companies ...?") come in this order: who does it first.
 VERDICT_ORDER: tuple[Verdict, ...] = ("yes", "partial", "no", "not_stated")
-_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def render_comparison(answer: Answer, phrase: str, by_verdict: bool = False) -> 
     rows = comparison_rows(answer, by_verdict)
     groups = {v: [r.company for r in rows if r.verdict == v] for v in VERDICT_ORDER}
     summary = [
-        f"{_LABELS[v]} ({len(names)} of {len(rows)}): {', '.join(names)}."
+        f"{VERDICT_LABELS[v]} ({len(names)} of {len(rows)}): {', '.join(names)}."
         for v, names in groups.items()
         if names and v != "not_stated"
     ]
@@ -88,7 +87,9 @@ def render_comparison(answer: Answer, phrase: str, by_verdict: bool = False) -> 
     table = ["| Company | Verdict | Deciding clause | Section |", "|---|---|---|---|"]
     for row in rows:
         clause = f"“{_cell(row.clause)}”" if row.clause else "(nothing on this)"
-        table.append(f"| {_cell(row.company)} | {_LABELS[row.verdict]} | {clause} | {_cell(row.section or '')} |")
+        table.append(
+            f"| {_cell(row.company)} | {VERDICT_LABELS[row.verdict]} | {clause} | {_cell(row.section or '')} |"
+        )
     return "\n".join([*summary, "", *table])
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from assistant.citations import is_verbatim, make_citation
 from assistant.practices import PRACTICES
-from assistant.types import Citation, Verdict
+from assistant.types import VERDICT_LABELS, Citation, Verdict
 from index.chunking import sentence_spans
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ ACTION_TITLES: dict[ActionKind, str] = {
     "opt_out": "Opt-outs",
     "rights": "Rights requests",
 }
-_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 # Bump when the stored JSON changes shape.
 _FORMAT = 1
 # Quotes kept per kind of action: enough to act on, short enough to read.
@@ -107,7 +106,7 @@ class Profile:
         for r in self.rows:
             clause = f"“{_cell(r.citation.quote)}”" if r.citation else "(the policy does not say)"
             section = _cell(r.citation.section) if r.citation else ""
-            lines.append(f"| {r.label} | {_LABELS[r.verdict]} | {clause} | {section} |")
+            lines.append(f"| {r.label} | {VERDICT_LABELS[r.verdict]} | {clause} | {section} |")
         lines += ["", "## What you can do"]
         for kind, title in ACTION_TITLES.items():
             quotes = [c for c in self.actions if action_kind(c.quote) == kind]

@@ -22,7 +22,7 @@ from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY
 from assistant.retrieval import HybridRetriever, Passage, stemmer
-from assistant.types import Answer, Citation, CompanyAnswer, Verdict
+from assistant.types import VERDICT_LABELS, Answer, Citation, CompanyAnswer, Verdict
 from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decide, stance
 
 if TYPE_CHECKING:
@@ -64,7 +64,6 @@ _GENERIC_WORDS = _FUNCTION_WORDS | frozenset(
     """.split()
 )
 _WORDS = re.compile(r"[a-z0-9]+")
-VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 # Passages looked at per company when deciding a verdict (the first k are shown).
 _DECIDE_POOL = 10
 # A deciding clause that announces a list ("will be used only for:") is shown with the list's items

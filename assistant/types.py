@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 Verdict = Literal["yes", "no", "partial", "not_stated"]
 VERDICTS: tuple[Verdict, ...] = ("yes", "no", "partial", "not_stated")
+# How every surface (CLI, chat answer, comparison table, profile, UI) names a verdict.
+VERDICT_LABELS: dict[Verdict, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 
 
 @dataclass(frozen=True)

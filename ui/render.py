@@ -13,12 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.types import VERDICTS, Answer, Citation
+from assistant.types import VERDICT_LABELS, VERDICTS, Answer, Citation
 
 if TYPE_CHECKING:
     from assistant.types import Policy
 
-VERDICT_LABELS: dict[str, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
 VERDICT_ICONS: dict[str, str] = {"yes": "✔", "no": "✖", "partial": "◐", "not_stated": "–"}
 
 _TEMPLATE_CHARS = str.maketrans({"$": "&#36;", "{": "&#123;", "}": "&#125;", "`": "&#96;"})
