@@ -78,6 +78,7 @@ class QueryAdapter:
         document_updates: Updates | None = None,
         examples: tuple[np.ndarray, np.ndarray] | None = None,
         example_texts: list[str] | None = None,
+        trained_on: frozenset[str] | None = None,
     ) -> None:
         import numpy as np
 
@@ -89,6 +90,7 @@ class QueryAdapter:
         self.strength = strength  # both kinds of updates are merged at this fraction of their fitted size
         self.examples = examples  # worked examples: (question vectors, their answers' vectors), row for row
         self.example_texts = example_texts  # and their answers' words, row for row (for BM25)
+        self.trained_on = trained_on  # digests of the policies its questions were on; None: not recorded
         self._embedders: dict[tuple[str, str], Embedder] = {}
 
     @property
@@ -156,6 +158,11 @@ class QueryAdapter:
             self._embedders[side, base.name] = base.with_model(model, name)  # type: ignore[attr-defined]
         return self._embedders[side, base.name]
 
+    def has_seen(self, policy_text: str) -> bool:
+        """Whether the adapter was fit on questions about this policy (an adapter that does not record
+        its policies, as those written before it did, is taken to have seen every one)."""
+        return self.trained_on is None or policy_digest(policy_text) in self.trained_on
+
     def digest(self, updates: Updates) -> str:
         """A short digest of `updates` at this adapter's strength."""
         import hashlib
@@ -179,6 +186,8 @@ class QueryAdapter:
         arrays = {key: array.astype(np.float16) for key, array in arrays.items()}  # half precision
         if self.example_texts is not None:  # UTF-8, one NUL between texts (a fixed-width array would be 30 MB)
             arrays["example_texts"] = np.frombuffer("\0".join(self.example_texts).encode(), dtype=np.uint8)
+        if self.trained_on is not None:
+            arrays["trained_on"] = np.frombuffer("\0".join(sorted(self.trained_on)).encode(), dtype=np.uint8)
         with path.open("wb") as out:  # np.savez on a path would add ".npz" to any other suffix
             np.savez(out, **arrays)
 
@@ -206,9 +215,19 @@ class QueryAdapter:
                 texts = None
                 if "example_texts" in stored.files:
                     texts = stored["example_texts"].tobytes().decode().split("\0")
-                return cls(stored["matrix"], updates, strength, documents, examples, texts)
+                trained_on = None
+                if "trained_on" in stored.files:
+                    trained_on = frozenset(filter(None, stored["trained_on"].tobytes().decode().split("\0")))
+                return cls(stored["matrix"], updates, strength, documents, examples, texts, trained_on)
         except (OSError, ValueError, KeyError) as err:
             raise InputError(f"Cannot read the query adapter {path}: {err}") from err
+
+
+def policy_digest(text: str) -> str:
+    """A policy's identity for `QueryAdapter.trained_on`: a digest of its text as indexed."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _as_float32(updates: Updates | None) -> Updates:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from assistant.adapter import Example, QueryAdapter, bundled_adapter, fit, load_adapter
 from assistant.errors import InputError
+from assistant.service import Assistant
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -89,6 +90,15 @@ def test_the_setting_names_bundled_none_or_a_file(tmp_path: Path) -> None:
         load_adapter(str(tmp_path / "junk.npy"), "all-MiniLM-L6-v2")
     with pytest.raises(InputError, match="384-dimensional"):
         bundled.apply(np.ones(10, dtype=np.float32))
+
+
+def test_the_bundled_adapter_knows_the_policies_it_was_fit_on(bundled_assistant) -> None:
+    bundled = bundled_assistant.adapter
+    assert bundled.trained_on is not None
+    assert len(bundled.trained_on) == 20  # policyqa-dev's twenty policies
+    for pid in bundled_assistant.store.catalog():  # and none of the five policies the product ships with
+        assert not bundled.has_seen(bundled_assistant.store.policy(pid).text)
+    assert QueryAdapter(np.zeros((4, 4), dtype=np.float32)).has_seen("any text")  # not recorded: assume seen
 
 
 def test_the_bundled_assistant_searches_with_the_adapted_vector(bundled_assistant) -> None:
@@ -471,6 +481,10 @@ def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypat
     assert written.example_texts is not None
     assert len(written.example_texts) == 6  # with its answer's words
     assert "We never sell your data to anyone." in written.example_texts
+    texts = [path.read_text() for path in sorted((folder / "policies").glob("*.txt"))]
+    assert len(texts) == 3
+    assert all(written.has_seen(text) for text in texts)
+    assert not written.has_seen(texts[0] + " Updated in 2026.")  # another version of a policy is another policy
     both = tmp_path / "both.npz"
     result = runner.invoke(main, ["--store", str(store), "--no-bundled", "adapt", str(folder), "--out", str(both), "--document-rank", "4"])  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -491,16 +505,37 @@ def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypat
     assert "needs policies/ and questions.jsonl" in result.output
 
 
-def test_policyqa_eval_scores_ours_and_the_baselines_on_the_same_questions(settings, tmp_path: Path) -> None:
+def test_policyqa_eval_scores_ours_and_the_baselines_on_the_same_questions(
+    settings, tmp_path: Path, monkeypatch
+) -> None:
+    import assistant.adapter
     from assistant import evaluation
 
+    def no_fit(*args, **kwargs):
+        raise AssertionError("the bundled adapter never saw these policies: nothing is fit")
+
+    monkeypatch.setattr(assistant.adapter, "fit", no_fit)
     folder = _policyqa_folder(tmp_path / "policyqa")
+    used: list[object] = []
+    real_search = Assistant.search
+
+    def recording_search(self, *args, **kwargs):
+        used.append(self.adapter)
+        return real_search(self, *args, **kwargs)
+
+    monkeypatch.setattr(Assistant, "search", recording_search)
     rows = evaluation.evaluate_policyqa(settings, folder, ["dense", "hybrid+rerank"])
     assert [r["system"] for r in rows] == ["dense", "hybrid+rerank"]
     assert all(r["questions"] == 6 for r in rows)
     ours = rows[1]
+    assert ours["cross_validated_questions"] == 0  # unseen policies: scored with the adapter as it ships
+    assert len(used) == 6
+    assert all(a is not None and a.trained_on is not None and len(a.trained_on) == 20 for a in used)
     assert ours["hit@5"] >= ours["hit@3"] >= ours["hit@1"]
     assert ours["hit@5"] > 0.5  # six plain questions on three short policies
+    assert "6 questions on policies the query adapter in use never saw" in evaluation.format_report(
+        {"policyqa-dev": rows}
+    )
 
 
 def test_with_document_updates_ours_reads_each_policy_as_its_fold_embeds_documents(
@@ -527,6 +562,7 @@ def test_with_document_updates_ours_reads_each_policy_as_its_fold_embeds_documen
     mine = settings.model_copy(update={"query_adapter": str(made)})
     rows = evaluation.evaluate_policyqa(mine, folder, ["hybrid+rerank", "dense"])
     assert [r["questions"] for r in rows] == [6, 6]
+    assert rows[0]["cross_validated_questions"] == 6  # the adapter in use was fit on these policies: cross-validated
     ours, dense = calls[:3], calls[3:]
     assert sorted(pid for pid, _ in ours) == ["acme", "globex", "hooli"]
     assert len({name for _, name in ours}) == 3  # three folds, three document models
