@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from assistant.companies import CompanyResolver
 from assistant.practices import practice_description, practices_in_question
+from assistant.types import QuestionForm
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -36,6 +37,13 @@ _DEMONSTRATIVE = re.compile(
     r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I
 )
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
+# An open question: a wh-word leads it, perhaps after "and", "so" or "can you tell me".
+_OPEN = re.compile(
+    r"^\W*(?:(?:and|so|but|also|then|ok|okay|now)\W+)*"
+    r"(?:(?:(?:can|could|would|will) you (?:please )?|please )?(?:tell|show) me |i(?:'d| would) like to know |i want to know )?"
+    r"(?:what|which|who|whom|whose|where|when|why|how)\b(?!\s+about\b)",
+    re.I,
+)
 
 
 @dataclass
@@ -51,6 +59,7 @@ class Resolved:
     compare: bool = False
     inherited: list[str] = field(default_factory=list)  # what came from earlier turns, for the answer text
     everyone: bool = False  # asked of every company in the index ("which companies ...?")
+    form: QuestionForm = "yes_no"  # "open" for "who/what/how ...?": a verdict then reads "Stated", not "Yes"
 
     @property
     def search_text(self) -> str:
@@ -100,6 +109,8 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
         # "would they use that for advertising?" asks of what the turn before was about.
         query = f"{neutral} {earlier[-1].query}"
         inherited.append("subject")
+    # "Which companies sell my data?" is answered company by company, each yes or no.
+    form: QuestionForm = "open" if _OPEN.search(neutral) and not corpus_wide else "yes_no"
     if not practices:
         source = next((r for r in reversed(earlier) if r.practices), None)
         if source is not None:
@@ -107,8 +118,11 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
             # "what about InsideSales?" asks the earlier question again, word for word.
             query = source.query if _bare(neutral) else f"{source.query} {neutral}"
             expansion = source.expansion
+            form = source.form if _bare(neutral) else form
             inherited.append("practice")
-    return Resolved(question, policy_ids, found.unknown, practices, query, expansion, compare, inherited, everyone)
+    return Resolved(
+        question, policy_ids, found.unknown, practices, query, expansion, compare, inherited, everyone, form
+    )
 
 
 def without_names(question: str, spans: tuple[tuple[int, int], ...]) -> str:

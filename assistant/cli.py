@@ -231,9 +231,9 @@ def _print_stream(assistant: Assistant, question: str, companies: list[str] | No
 
 def format_citations(answer: Answer) -> str:
     """The verdict and the verified citations, printed after a streamed answer."""
-    from assistant.types import VERDICT_LABELS
+    from assistant.types import verdict_label
 
-    lines = ["", f"Verdict: {VERDICT_LABELS[answer.verdict]}"]
+    lines = ["", f"Verdict: {verdict_label(answer.verdict, answer.question_form)}"]
     if answer.citations:
         lines.append("Citations:")
         for n, c in enumerate(answer.citations, 1):
@@ -253,9 +253,9 @@ def format_answer_dict(data: dict) -> str:
 
 def format_answer(answer: Answer) -> str:
     """Plain-text rendering of an answer for the terminal."""
-    from assistant.types import VERDICT_LABELS
+    from assistant.types import verdict_label
 
-    lines = [f"Verdict: {VERDICT_LABELS[answer.verdict]}", "", answer.answer]
+    lines = [f"Verdict: {verdict_label(answer.verdict, answer.question_form)}", "", answer.answer]
     if answer.citations:
         lines += ["", "Citations:"]
         for n, c in enumerate(answer.citations, 1):

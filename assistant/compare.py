@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from assistant.types import VERDICT_LABELS, Answer, Verdict
+from assistant.types import Answer, Verdict, verdict_label
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -77,7 +77,7 @@ def render_comparison(answer: Answer, phrase: str, by_verdict: bool = False) -> 
     rows = comparison_rows(answer, by_verdict)
     groups = {v: [r.company for r in rows if r.verdict == v] for v in VERDICT_ORDER}
     summary = [
-        f"{VERDICT_LABELS[v]} ({len(names)} of {len(rows)}): {', '.join(names)}."
+        f"{verdict_label(v, answer.question_form)} ({len(names)} of {len(rows)}): {', '.join(names)}."
         for v, names in groups.items()
         if names and v != "not_stated"
     ]
@@ -88,7 +88,7 @@ def render_comparison(answer: Answer, phrase: str, by_verdict: bool = False) -> 
     for row in rows:
         clause = f"“{_cell(row.clause)}”" if row.clause else "(nothing on this)"
         table.append(
-            f"| {_cell(row.company)} | {VERDICT_LABELS[row.verdict]} | {clause} | {_cell(row.section or '')} |"
+            f"| {_cell(row.company)} | {verdict_label(row.verdict, answer.question_form)} | {clause} | {_cell(row.section or '')} |"
         )
     return "\n".join([*summary, "", *table])
 

@@ -22,7 +22,7 @@ from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY
 from assistant.retrieval import HybridRetriever, Passage, stemmer
-from assistant.types import VERDICT_LABELS, Answer, Citation, CompanyAnswer, Verdict
+from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
 from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decide, stance
 
 if TYPE_CHECKING:
@@ -274,6 +274,7 @@ class Assistant:
             companies=[catalog[pid].company for pid in resolved.policy_ids],
             unknown_companies=resolved.unknown,
             practice=practice,
+            question_form=resolved.form,
             per_company=per_company,
         )
         if is_incident_question(resolved.search_text):
@@ -472,7 +473,7 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
         else:
             cited = part.citations[0]
             line = (
-                f"{part.company}: {VERDICT_LABELS[part.verdict]}. Decided by this clause"
+                f"{part.company}: {verdict_label(part.verdict, answer.question_form)}. Decided by this clause"
                 f"{' in “' + cited.section + '”' if cited.section else ''}: “{part.deciding or cited.quote}”"
             )
         lines.append(line)

@@ -14,6 +14,14 @@ Verdict = Literal["yes", "no", "partial", "not_stated"]
 VERDICTS: tuple[Verdict, ...] = ("yes", "no", "partial", "not_stated")
 # How every surface (CLI, chat answer, comparison table, profile, UI) names a verdict.
 VERDICT_LABELS: dict[Verdict, str] = {"yes": "Yes", "no": "No", "partial": "Partly", "not_stated": "Not stated"}
+# A question is asked for a yes or no ("Does Zopim sell my data?") or open ("Who can I contact at
+# INSZoom?"). To an open one, a clause that answers it reads "Stated", not "Yes".
+QuestionForm = Literal["yes_no", "open"]
+_OPEN_LABELS: dict[Verdict, str] = {**VERDICT_LABELS, "yes": "Stated", "partial": "Partly stated"}
+
+
+def verdict_label(verdict: Verdict, form: QuestionForm = "yes_no") -> str:
+    return (_OPEN_LABELS if form == "open" else VERDICT_LABELS)[verdict]
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ class Answer(BaseModel):
     unknown_companies: list[str] = Field(default_factory=list)
     practice: str | None = None
     verdict: Verdict = "not_stated"
+    question_form: QuestionForm = "yes_no"  # how the verdict reads: "Yes" to a yes/no question, "Stated" to an open one
     answer: str = ""
     citations: list[Citation] = Field(default_factory=list)
     per_company: list[CompanyAnswer] = Field(default_factory=list)

@@ -30,6 +30,38 @@ def test_follow_up_chain_keeps_practice_then_company(bundled_assistant) -> None:
     assert both.practices[0] == "sale"
 
 
+@pytest.mark.parametrize(
+    ("turns", "form"),
+    [
+        (["Does Zopim sell my data?"], "yes_no"),
+        (["Is my data shared with advertisers by INSZoom?"], "yes_no"),
+        (["Who can I contact about privacy at INSZoom?"], "open"),
+        (["How long does Zopim keep my data?"], "open"),
+        (["Can you tell me what data InsideSales collects?"], "open"),
+        (["and where is it stored?"], "open"),
+        (["Which companies sell my data?"], "yes_no"),  # answered company by company, yes or no
+        (["How long does Zopim keep my data?", "what about InsideSales?"], "open"),  # asked again as it was
+        (["Does Zopim sell my data?", "How about InsideSales?"], "yes_no"),
+        (["Does Zopim sell my data?", "What does InsideSales do with my data?"], "open"),
+    ],
+)
+def test_a_question_is_read_as_yes_or_no_or_open(bundled_assistant, turns: list[str], form: str) -> None:
+    assert resolve(turns[-1], turns[:-1], bundled_assistant.resolver).form == form
+
+
+def test_an_open_question_reads_stated_not_yes(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Who can I contact about privacy at INSZoom?")
+    assert (answer.verdict, answer.question_form) == ("yes", "open")
+    assert answer.answer.startswith("INSZoom: Stated. Decided by this clause")
+    assert answer.citations
+    result = CliRunner().invoke(
+        main, ["--store", str(bundled_assistant.settings.store), "ask", "Does INSZoom sell my data?"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Verdict: No\n")
+    assert "Stated" not in result.output
+
+
 def test_company_names_do_not_hide_the_practice(bundled_assistant) -> None:
     question = "Where do Zopim, InsideSales and ZoomSupport keep my data?"
     resolved = resolve(question, [], bundled_assistant.resolver)

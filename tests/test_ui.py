@@ -88,6 +88,15 @@ def test_chat_answer_shows_verdict_badge_text_and_clickable_citations(handlers):
     assert answer.citations[0].quote in html.unescape(re.sub(r"<[^>]+>", "", first_card))
 
 
+def test_an_open_question_gets_a_stated_badge(handlers):
+    turns, page = last_answer(handlers, "Who can I contact about privacy at INSZoom?")
+    assert turns[-1].answer.question_form == "open"
+    badge = re.search(r'<span class="verdict verdict-yes">.*?</span> ([^<]+)</span>', page)
+    assert badge is not None
+    assert badge.group(1) == "Stated"
+    assert "INSZoom: Stated." in page
+
+
 def test_follow_up_passes_earlier_questions_as_history(handlers):
     turns, _ = last_answer(handlers, "Does Zopim sell my personal information?")
     turns, page = last_answer(handlers, "How long do they keep my data?", turns)

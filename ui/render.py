@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.types import VERDICT_LABELS, VERDICTS, Answer, Citation
+from assistant.types import VERDICT_LABELS, VERDICTS, Answer, Citation, QuestionForm, Verdict, verdict_label
 
 if TYPE_CHECKING:
     from assistant.types import Policy
@@ -66,12 +66,12 @@ def highlight(text: str, terms: Sequence[str]) -> str:
     return "".join(out)
 
 
-def badge(verdict: str, small: bool = False) -> str:
+def badge(verdict: Verdict, small: bool = False, form: QuestionForm = "yes_no") -> str:
     """The verdict as a coloured badge; the word is always there (colour is never the only cue)."""
     size = " verdict-small" if small else ""
     return (
         f'<span class="verdict verdict-{esc(verdict)}{size}">'
-        f'<span aria-hidden="true">{VERDICT_ICONS[verdict]}</span> {VERDICT_LABELS[verdict]}</span>'
+        f'<span aria-hidden="true">{VERDICT_ICONS[verdict]}</span> {verdict_label(verdict, form)}</span>'
     )
 
 
@@ -104,7 +104,7 @@ def answer_html(answer: Answer) -> str:
     clause, section) instead of the text's Markdown table, then any further clauses as cards.
     """
     terms = key_terms(answer.question)
-    parts = [f'<div class="answer">{badge(answer.verdict)}']
+    parts = [f'<div class="answer">{badge(answer.verdict, form=answer.question_form)}']
     citations = list(answer.citations)
     text = answer.answer
     if len(answer.per_company) > 1:
@@ -132,7 +132,7 @@ def company_rows_html(answer: Answer, terms: Sequence[str]) -> str:
         clause = citation_card(cited, 1, terms) if cited else '<span class="muted">The policy does not say.</span>'
         section = esc(cited.section) if cited and cited.section else "—"
         rows.append(
-            f'<tr><th scope="row">{esc(part.company)}</th><td>{badge(part.verdict)}</td>'
+            f'<tr><th scope="row">{esc(part.company)}</th><td>{badge(part.verdict, form=answer.question_form)}</td>'
             f'<td class="clause">{clause}</td><td>{section}</td></tr>'
         )
     return (
