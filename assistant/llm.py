@@ -47,6 +47,8 @@ VERDICT_WORDS = {
     "partial": "partly (with exceptions or conditions)",
     "not_stated": "not stated",
 }
+# To an open question ("Who can I contact ...?") a clause that answers it is "stated", not "yes".
+OPEN_VERDICT_WORDS = {**VERDICT_WORDS, "yes": "stated", "partial": "partly stated (with exceptions or conditions)"}
 
 # A quote in curly or straight double quotes (the other kind may nest inside), then clause ids.
 _QUOTE = re.compile(r'(?:“([^“”\n]{3,}?)”|"([^"\n]{3,}?)")(\s*(?:\[\s*C\d+(?:\s*,\s*C?\d+)*\s*\])*)')
@@ -254,7 +256,8 @@ def _number_clauses(answer: Answer) -> list[_Clause]:
 
 
 def _prompt(answer: Answer, clauses: list[_Clause]) -> str:
-    verdicts = "\n".join(f"{p.company}: {VERDICT_WORDS[p.verdict]}" for p in answer.per_company)
+    words = OPEN_VERDICT_WORDS if answer.question_form == "open" else VERDICT_WORDS
+    verdicts = "\n".join(f"{p.company}: {words[p.verdict]}" for p in answer.per_company)
     data = "\n".join(
         f"[{c.cid}] {c.part.company}{', section ' + repr(c.citation.section) if c.citation.section else ''}:"
         f'\n"""{_neutralise(c.citation.quote)}"""'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -226,6 +227,18 @@ def test_good_answer_streams_and_keeps_verified_quotes(fixture_store, server, of
     assert answer.verdict == offline.ask(SELL.format("Acme")).verdict == "no"
     assert any("checked against the policy" in n for n in answer.notices)
     assert assert_grounded(answer, assistant.policy_text) == 1
+
+
+def test_the_model_is_told_an_open_question_is_stated_not_yes(fixture_store, server, offline):
+    question = "How long does Acme keep order records?"
+    expected = offline.ask(question)
+    assert expected.question_form == "open"
+    assert expected.verdict in ("yes", "partial")
+    _assistant(fixture_store, server, "good").ask(question)
+    prompt = json.dumps(server.requests[-1]["messages"])
+    assert "Verdict: Acme: stated" in prompt or "Verdict: Acme: partly stated" in prompt
+    _assistant(fixture_store, server, "good").ask(SELL.format("Acme"))
+    assert "Verdict: Acme: no" in json.dumps(server.requests[-1]["messages"])
 
 
 def test_good_answer_without_streaming(fixture_store, server):
