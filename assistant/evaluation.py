@@ -286,6 +286,9 @@ def cross_validated_adapters(
 
     With `cache`, each fold's adapter is kept there under a digest of all its fit depends on, and
     a later run with the same questions, index and kind of adapter loads it instead of fitting again.
+    Its worked examples are kept beside it, in half precision as the bundled adapter keeps them,
+    under that digest and the strength the updates are merged at (which the examples' vectors depend
+    on, and the fit does not), so a later run does not embed its questions again.
     """
     from tqdm import tqdm
 
@@ -300,16 +303,24 @@ def cross_validated_adapters(
     folds_used = min(folds, len(policies))
     for fold in tqdm(range(folds_used), desc="Fitting held-out adapters", unit="fold", disable=folds_used < 2):
         training = [e for e in examples if fold_of[e.policy_id] != fold]
-        saved = cache / f"{_fit_digest(training, sentences, kind[:2])}.npz" if cache else None
-        if saved and saved.is_file():
+        digest = _fit_digest(training, sentences, kind[:2])
+        saved = cache / f"{digest}.npz" if cache else None
+        worked = cache / f"{digest}-examples-{kind[2]:g}.npz" if cache else None
+        if worked and worked.is_file():
+            adapter = QueryAdapter.load(worked)
+        elif saved and saved.is_file():
             adapter = QueryAdapter.load(saved)
         else:
             adapter = fit_adapter(assistant, training, sentences, *kind)
             if saved:  # and read back: a first run scores what later runs load, to the last bit
                 adapter.save(saved)
                 adapter = QueryAdapter.load(saved)
-        adapter.strength = kind[2]  # merged at the strength in use (the fit does not depend on it)
-        remember_examples(assistant, adapter, training)
+        if adapter.examples is None:
+            adapter.strength = kind[2]  # merged at the strength in use (the fit does not depend on it)
+            remember_examples(assistant, adapter, training)
+            if worked:  # read back too: the first run scores the half-precision examples later runs load
+                adapter.save(worked)
+                adapter = QueryAdapter.load(worked)
         adapters.update({pid: adapter for pid in policies if fold_of[pid] == fold})
     return adapters
 

@@ -449,19 +449,41 @@ def test_each_policy_is_scored_with_an_adapter_fit_without_it(settings, tmp_path
         answers = {" ".join(a["text"] for a in q["answers"]) for q in questions if q["pid"] != pid}
         assert set(adapter.example_texts) <= answers
 
-    # Kept in a cache, the folds' adapters are fit once: a second run loads the very same ones.
+    # Kept in a cache, the folds' adapters are fit once, and their worked examples made once: a
+    # second run loads the very same ones.
+    remembered: list[int] = []
+    real_remember = evaluation.remember_examples
+
+    def recording_remember(assistant, adapter, examples):
+        remembered.append(len(examples))
+        return real_remember(assistant, adapter, examples)
+
+    monkeypatch.setattr(evaluation, "remember_examples", recording_remember)
     cache = tmp_path / "held-out"
     first = evaluation.cross_validated_adapters(assistant_, questions, texts, cache=cache)
     assert len(fit_on) == 6
-    assert len(list(cache.glob("*.npz"))) == 3
+    assert len(remembered) == 3
+    assert len(list(cache.glob("*.npz"))) == 6  # each fold's fit, and its fit with its worked examples
     again = evaluation.cross_validated_adapters(assistant_, questions, texts, cache=cache)
     assert len(fit_on) == 6  # nothing fit again
+    assert len(remembered) == 3  # and no question embedded again
     for pid in policies:
         assert np.array_equal(again[pid].matrix, first[pid].matrix)
+        assert np.array_equal(again[pid].examples[0], first[pid].examples[0])
+        assert again[pid].example_texts == first[pid].example_texts
+        assert again[pid].trained_on == first[pid].trained_on
         assert again[pid].strength == 0.5
     other = evaluation.cross_validated_adapters(assistant_, questions[:-1], texts, cache=cache)
     assert len(fit_on) == 8  # a question on hooli less: the two folds trained on hooli are fit again
     assert len(other) == 3
+    assistant_.adapter.strength = 1.0  # the examples' vectors depend on it, the fits do not
+    try:
+        stronger = evaluation.cross_validated_adapters(assistant_, questions, texts, cache=cache)
+    finally:
+        assistant_.adapter.strength = 0.5
+    assert len(fit_on) == 8
+    assert len(remembered) == 8  # 3, then the 2 folds fit again, then all 3 at the new strength
+    assert all(adapter.strength == 1.0 for adapter in stronger.values())
 
 
 def test_adapt_writes_an_adapter_that_ask_and_eval_use(tmp_path: Path, monkeypatch) -> None:
@@ -568,4 +590,5 @@ def test_with_document_updates_ours_reads_each_policy_as_its_fold_embeds_documen
     assert len({name for _, name in ours}) == 3  # three folds, three document models
     assert all(name.startswith("all-MiniLM-L6-v2+") for _, name in ours)
     assert dense == [(pid, None) for pid, _ in ours]  # the baselines read the index as it is
-    assert len(list((tmp_path / "store-policyqa" / evaluation.HELD_OUT_ADAPTERS).glob("*.npz"))) == 3
+    cached = list((tmp_path / "store-policyqa" / evaluation.HELD_OUT_ADAPTERS).glob("*.npz"))
+    assert len(cached) == 6  # three folds' fits, and each with its worked examples
