@@ -106,6 +106,9 @@ def test_follow_up_and_keyboard_only_use(page):
     assert page.locator("#conversation .turn").count() == 2
     last = page.locator("#conversation .turn").last
     assert "Zopim" in last.inner_text()
+    badge = last.locator(".answer > .verdict").inner_text().strip()  # an icon, then the word
+    assert badge.split(maxsplit=1)[-1] in ("Stated", "Partly stated")  # "how long ...?" is not asked yes or no
+    shot(page, "7-open-question")
     card = last.locator("button.cite").first
     card.focus()
     page.keyboard.press("Enter")
