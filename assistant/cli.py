@@ -301,11 +301,17 @@ def evaluate(
 ) -> None:
     """Score the development sets: verdicts, citations, retrieval, practice tags.
 
+    PolicyQA questions on policies the query adapter was fit on (the bundled one: policyqa-dev's)
+    are scored with adapters refit without them, five folds by policy (cached in the PolicyQA
+    store; the first run fits them, about 15 minutes). Questions on any other policies are scored
+    with the adapter as it ships.
+
     \b
     Examples:
       policy-assistant eval                      # everything, ../shared/eval
       policy-assistant eval --only seed
       policy-assistant eval --only policyqa --limit 500 --system hybrid+rerank
+      policy-assistant eval --data DIR --only policyqa   # DIR/policyqa-dev: other policies, other questions
     """
     from assistant import evaluation
 
