@@ -352,7 +352,8 @@ def remember_examples(assistant: Assistant, adapter: QueryAdapter, examples: lis
     answers = np.stack([sentences[e.policy_id][e.answers].mean(axis=0) for e in answered])
     adapter.examples = (questions, answers / np.linalg.norm(answers, axis=1, keepdims=True))
     adapter.example_texts = [e.answer_text for e in answered]
-    adapter.trained_on = frozenset(policy_digest(assistant.store.policy(e.policy_id).text) for e in examples)
+    policies = {e.policy_id for e in examples}  # each policy's text read and digested once, not once a question
+    adapter.trained_on = frozenset(policy_digest(assistant.store.policy(pid).text) for pid in policies)
 
 
 def _fit_digest(examples: list[Example], sentences: dict[str, np.ndarray], ranks: tuple[int, int]) -> str:
@@ -421,7 +422,8 @@ def evaluate_policyqa(
     assistant, questions, texts = policyqa_questions(settings, folder, limit)
     retriever = assistant.retriever
     in_use = assistant.adapter
-    seen = [q for q in questions if in_use is not None and in_use.has_seen(texts[q["policy_id"]])]
+    fit_on = {name for name, text in texts.items() if in_use is not None and in_use.has_seen(text)}
+    seen = [q for q in questions if q["policy_id"] in fit_on]
     cache = assistant.settings.store / HELD_OUT_ADAPTERS
     held_out = cross_validated_adapters(assistant, seen, texts, cache=cache) if seen else {}
     adapter_of = {q["pid"]: held_out.get(q["pid"], in_use) for q in questions}
