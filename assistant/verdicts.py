@@ -24,9 +24,11 @@ Conventions:
   international_transfer, policy_changes, access_deletion, marketing_optout,
   do_not_track, legal_rights): "yes" means the policy states the practice, right or
   mechanism; "partial" means only vague or general criteria (retention "as long as
-  necessary" without a period); "no" means it says it does not ("we do not respond
-  to Do Not Track signals", "we do not offer a way to delete"). An age policy such
-  as "not directed to children under 13" is "yes" for `children`: it addresses it.
+  necessary" without a period) or a right you exercise only through someone else ("if
+  a customer requests that we remove data on their behalf"); "no" means it says it
+  does not ("we do not respond to Do Not Track signals", "we do not offer a way to
+  delete"). An age policy such as "not directed to children under 13" is "yes" for
+  `children`: it addresses it.
 * A merger, acquisition or "sale of assets" is not a sale of personal data:
   `clause_verdict("sale", ...)` returns None for clauses that only mention those.
 """
@@ -144,6 +146,14 @@ def _names_a_case(exception: str) -> bool:
 # An affirmation held to conditions: "only if/when/where ..." (a list lead-in such as "only in the
 # following situations:" or a recipient, "only with our courier", states when or to whom it happens).
 _ONLY_IF = re.compile(r"\bonly\b[^.;:]{0,60}\b(if|when|where|unless)\b", _I)
+# A right exercised through someone else: "if a customer requests that we remove information on
+# their behalf", "should direct his or her inquiry to the customer". You can have it done, not
+# ask for it yourself.
+_THROUGH_ANOTHER = re.compile(
+    r"\bon\s+(their|its|his|her)\s+behalf\b"
+    r"|\bdirect\s+(his|her|their|its|the)\s+(or\s+her\s+)?(query|queries|inquiry|inquiries|request|requests|questions?)\s+to\b",
+    _I,
+)
 
 _QUALIFIER = re.compile(
     r"\bin the (conventional|traditional|ordinary|usual|common|classic) sense\b"
@@ -463,6 +473,8 @@ def _descriptive_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bo
                 return "no", True
     if practice == "do_not_track" and not (actions and actions.search(clause)):
         return "partial", False
+    if practice == "access_deletion" and _THROUGH_ANOTHER.search(clause):
+        return "partial", True
     return "yes", True
 
 

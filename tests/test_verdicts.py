@@ -119,6 +119,18 @@ from assistant.verdicts import clause_verdict, decide, stance
             "Should you wish to amend, delete or obtain a copy of the personal data you gave us, email our team.",
             "yes",
         ),
+        # A right exercised through someone else (a processor's customer) is qualified.
+        (
+            "access_deletion",
+            "If a client of ours asks us to erase personal data on their behalf, we will do so within 30 days.",
+            "partial",
+        ),
+        (
+            "access_deletion",
+            "A person who wants to delete their data held in the service should direct her request to our client.",
+            "partial",
+        ),
+        ("access_deletion", "We will delete your data on your behalf when you ask.", "yes"),
     ],
 )
 def test_clause_verdict(practice: str, text: str, expected: str) -> None:
