@@ -473,8 +473,6 @@ def _descriptive_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bo
                 return "no", True
     if practice == "do_not_track" and not (actions and actions.search(clause)):
         return "partial", False
-    if practice == "access_deletion" and _THROUGH_ANOTHER.search(clause):
-        return "partial", True
     return "yes", True
 
 
@@ -540,6 +538,8 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
             verdict, stated = _descriptive_polarity(base_practice(practice), clause)
             if practice == "change_notice" and verdict == "yes" and not _NOTICE_TO_YOU.search(clause):
                 verdict = "partial"  # a revised policy posted for you to find is not notice to you
+            if practice == "access_deletion" and verdict == "yes" and _THROUGH_ANOTHER.search(clause):
+                verdict = "partial"  # a right you exercise through someone else ("how long to respond" still is "yes")
             (strong if stated else named).append(verdict)
     if strong or weak:
         return _combine(strong or weak), True
@@ -570,8 +570,10 @@ def decide(
 
     The best-ranked clause that addresses the practice decides, except that a denial
     followed by a lower-ranked affirmation or qualification becomes "partial", decided
-    by that qualifying clause. With retrieval `scores`, only a qualification about as
-    relevant as the denial (within `margin`) counts: "we don't use your calls to train AI"
+    by that qualifying clause, and that a descriptive practice stated only vaguely
+    ("as long as necessary") is "yes" when a lower-ranked clause states it plainly
+    ("deleted from backups after 3 months"). With retrieval `scores`, only a qualification about as
+    relevant as the first clause (within `margin`) counts: "we don't use your calls to train AI"
     is not qualified by a distant "we use your data for support". ("not_stated", None)
     when no clause addresses the practice. Clauses that only name the practice count only
     when none states it. `contexts` (one per clause) is what precedes each clause in its
@@ -588,7 +590,12 @@ def decide(
         verdict = f[0]
         if first is None:
             first = (verdict, index)
-            if verdict != "no":
+            if verdict == "yes" or (verdict == "partial" and (practice is None or practice in ACTION_PRACTICES)):
+                return verdict, index
+        elif first[0] == "partial":
+            # A vague statement ("as long as necessary") is the whole answer only when no plain one
+            # is about as relevant: "deleted from backups after 3 months" states the period.
+            if verdict == "yes" and (scores is None or scores[index] >= scores[first[1]] - margin):
                 return verdict, index
         elif verdict in ("yes", "partial") and (scores is None or scores[index] >= scores[first[1]] - margin):
             if verdict == "yes" and chunks is not None and chunks[index] == chunks[first[1]]:

@@ -273,6 +273,24 @@ def test_location_known_only_roughly_is_partial() -> None:
     assert clause_verdict("location", "We use your approximate location and, with consent, your GPS location.") == "yes"
 
 
+def test_a_vague_statement_gives_way_to_a_plain_one_about_as_relevant() -> None:
+    clauses = [
+        "We retain your personal information for as long as it is required for the purposes of this policy.",
+        "Data deleted from the active database is deleted from backups after 3 months.",
+    ]
+    assert decide("retention", clauses, [1.0, 0.95]) == ("yes", 1)
+    # A plain statement far less relevant leaves the vague one to answer.
+    assert decide("retention", clauses, [1.0, 0.5]) == ("partial", 0)
+
+
+def test_a_qualified_action_is_not_overridden_by_a_later_affirmation() -> None:
+    clauses = [
+        "We do not sell personal data in the conventional sense, though it may be considered a sale under some laws.",
+        "We share device identifiers with advertising partners.",
+    ]
+    assert decide("sale", clauses, [1.0, 0.99])[0] == "partial"
+
+
 def test_decide_not_stated() -> None:
     assert decide("retention", ["We use cookies.", "Contact us at privacy@example.com."]) == ("not_stated", None)
     assert decide("sale", []) == ("not_stated", None)
