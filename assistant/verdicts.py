@@ -146,6 +146,12 @@ def _names_a_case(exception: str) -> bool:
 # An affirmation held to conditions: "only if/when/where ..." (a list lead-in such as "only in the
 # following situations:" or a recipient, "only with our courier", states when or to whom it happens).
 _ONLY_IF = re.compile(r"\bonly\b[^.;:]{0,60}\b(if|when|where|unless)\b", _I)
+# An affirmation on your say-so ("if you have given us your approval, we may store your card"):
+# beside a denial, in its own passage, it is the denial's exception.
+_ON_YOUR_SAY_SO = re.compile(
+    r"\b(your|their)\s+(prior\s+|express\s+|explicit\s+|written\s+)?(consent|permission|approval|authori[sz]ation|opt-?in)\b",
+    _I,
+)
 # A right exercised through someone else: "if a customer requests that we remove information on
 # their behalf", "should direct his or her inquiry to the customer". You can have it done, not
 # ask for it yourself.
@@ -579,7 +585,10 @@ def decide(
     when none states it. `contexts` (one per clause) is what precedes each clause in its
     policy (see `stance`). With `chunks` (the chunk of each clause), a plain affirmation from
     the denial's own chunk does not qualify it: "We do not collect personal information through
-    this tool. It gathers basic information about the system" is one statement.
+    this tool. It gathers basic information about the system" is one statement. A qualification
+    or an affirmation on your say-so from the denial's own chunk qualifies it however it ranks:
+    "We do not store the card number. With your approval, we may store your card information"
+    is a denial and its exception.
     """
     found = [stance(practice, clause, contexts[index] if contexts else "") for index, clause in enumerate(clauses)]
     stated = any(f is not None and f[1] for f in found)
@@ -597,10 +606,12 @@ def decide(
             # is about as relevant: "deleted from backups after 3 months" states the period.
             if verdict == "yes" and (scores is None or scores[index] >= scores[first[1]] - margin):
                 return verdict, index
-        elif verdict in ("yes", "partial") and (scores is None or scores[index] >= scores[first[1]] - margin):
-            if verdict == "yes" and chunks is not None and chunks[index] == chunks[first[1]]:
+        elif verdict in ("yes", "partial"):
+            beside = chunks is not None and chunks[index] == chunks[first[1]]
+            if verdict == "yes" and beside and not _ON_YOUR_SAY_SO.search(clauses[index]):
                 continue
-            return "partial", index
+            if beside or scores is None or scores[index] >= scores[first[1]] - margin:
+                return "partial", index
     if first is None:
         return "not_stated", None
     return first

@@ -243,6 +243,17 @@ def test_a_plain_affirmation_next_to_a_denial_does_not_qualify_it() -> None:
     assert decide("sale", sale, [1.0, 1.0], chunks=[2, 2]) == ("partial", 1)
 
 
+def test_an_affirmation_on_your_say_so_beside_a_denial_is_its_exception() -> None:
+    clauses = [
+        "We do not store the actual credit card number.",
+        "For quick processing of future payments, if you have given us your approval, we may store your card details.",
+    ]
+    # In the denial's own passage it qualifies the denial even when it ranks well below it.
+    assert decide("payment", clauses, [1.0, 0.5], chunks=[3, 3]) == ("partial", 1)
+    # From elsewhere in the policy, only an affirmation about as relevant qualifies it.
+    assert decide("payment", clauses, [1.0, 0.5], chunks=[3, 8]) == ("no", 0)
+
+
 def test_automated_decisions_are_decided_as_an_action() -> None:
     clauses = [
         "Under certain laws, residents may be permitted to opt out of profiling relating to automated processing.",
