@@ -239,6 +239,9 @@ class Writer:
                 raise Fallback(f"The language model did not answer within {self.timeout:g} s", "timeout") from None
             if kind == "end":
                 return
+            if kind == "error" and (isinstance(value, TimeoutError) or "Timeout" in type(value).__name__):
+                # The client's own timeout (the same seconds) can fire before the deadline above.
+                raise Fallback(f"The language model did not answer within {self.timeout:g} s", "timeout") from value
             if kind == "error":
                 raise Fallback("The language model failed", f"{type(value).__name__}: {str(value)[:200]}") from value
             yield value

@@ -375,10 +375,12 @@ def _combine(verdicts: Sequence[ClauseVerdict]) -> ClauseVerdict:
 # revised policy posted on the site for them to check.
 _NOTICE_TO_YOU = re.compile(
     r"\b(notify|notif(y|ies|ied|ying|ication)|inform|tell|alert|email|e-mail|send)\w*\b[^.;]{0,40}\b(you|users|members|customers)\b"
-    r"|\b(you|users)\b[^.;]{0,40}\b(notified|informed|told|emailed|alerted|notice)\b"
+    # ("notice" as the policy's own name, "you accept the revised Privacy Notice", is no notice to you)
+    r"|\b(you|users)\b[^.;]{0,40}\b(notified|informed|told|emailed|alerted|(?<!privacy )(?<!this )(?<!revised )notice)\b"
     r"|\b(by|via|through) (e-?mail|a (prominent |service )?(notice|announcement))\b|\b(advance|prominent) notice\b",
     _I,
 )
+_HEDGED_NOTICE = re.compile(r"\b(may|might|could|can)\s+(also\s+)?(notify|inform|tell|alert|e-?mail)\b", _I)
 # Location known only roughly: "general location at a city or country level", "approximate location".
 _ROUGH_LOCATION = re.compile(
     r"\b(general|approximate|coarse|rough|broad|imprecise|city|country|regional|state)[- ](level )?(location|geolocation|area|region)\b"
@@ -542,8 +544,10 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
                 (strong if found[1] else weak).append(found[0])
         elif not referred or _DESCRIPTIVE_ACTIONS.get(base_practice(practice), _NOTHING).search(clause):
             verdict, stated = _descriptive_polarity(base_practice(practice), clause)
-            if practice == "change_notice" and verdict == "yes" and not _NOTICE_TO_YOU.search(clause):
-                verdict = "partial"  # a revised policy posted for you to find is not notice to you
+            # A revised policy posted for you to find is not notice to you, nor is notice they "may" give.
+            notice = _NOTICE_TO_YOU.search(clause) and not _HEDGED_NOTICE.search(clause)
+            if practice == "change_notice" and verdict == "yes" and not notice:
+                verdict = "partial"
             if practice == "access_deletion" and verdict == "yes" and _THROUGH_ANOTHER.search(clause):
                 verdict = "partial"  # a right you exercise through someone else ("how long to respond" still is "yes")
             (strong if stated else named).append(verdict)

@@ -273,6 +273,10 @@ def test_a_response_time_needs_a_period() -> None:
         ("Changes to this policy will be posted on this page with a new effective date.", "partial"),
         ("We will notify you by email before material changes take effect.", "yes"),
         ("If we make significant changes, we will provide a more prominent notice.", "yes"),
+        # "Notice" as the policy's own name is no notice to you.
+        ("Your use of the services after these changes means that you accept the revised Privacy Notice.", "partial"),
+        # Notice they "may" give is no promise of it.
+        ("In the event of material changes to this Notice, we may notify you through our services.", "partial"),
     ],
 )
 def test_notice_of_changes_must_reach_you(text: str, expected: str) -> None:
