@@ -27,6 +27,7 @@ worked examples (docs/retrieval.md).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,7 @@ class QueryAdapter:
         self.example_texts = example_texts  # and their answers' words, row for row (for BM25)
         self.trained_on = trained_on  # digests of the policies its questions were on; None: not recorded
         self._embedders: dict[tuple[str, str], Embedder] = {}
+        self._embedders_lock = threading.Lock()  # one merged copy, however many questions come at once
 
     @property
     def dimension(self) -> int:
@@ -152,11 +154,12 @@ class QueryAdapter:
     def _merged_into(self, base: Embedder, side: str, updates: Updates) -> Embedder:
         if not updates:
             return base
-        if (side, base.name) not in self._embedders:
-            model = merged(model_of(base), updates, self.strength)  # with it, `base` has `with_model`
-            name = f"{base.name}+{self.digest(updates)}" if side == "documents" else base.name
-            self._embedders[side, base.name] = base.with_model(model, name)  # type: ignore[attr-defined]
-        return self._embedders[side, base.name]
+        with self._embedders_lock:
+            if (side, base.name) not in self._embedders:
+                model = merged(model_of(base), updates, self.strength)  # with it, `base` has `with_model`
+                name = f"{base.name}+{self.digest(updates)}" if side == "documents" else base.name
+                self._embedders[side, base.name] = base.with_model(model, name)  # type: ignore[attr-defined]
+            return self._embedders[side, base.name]
 
     def has_seen(self, policy_text: str) -> bool:
         """Whether the adapter was fit on questions about this policy (an adapter that does not record

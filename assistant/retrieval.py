@@ -11,6 +11,7 @@ their length (docs/retrieval.md). Offsets stay exact throughout.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -89,6 +90,7 @@ class HybridRetriever:
         self.reranker = reranker
         self._lexical: dict[tuple[str, str], Lexical] = {}
         self._speaks: dict[tuple[str, str, str], np.ndarray] = {}
+        self._cache_lock = threading.Lock()  # the app answers several questions at once
 
     def speaks_to(self, vectors: PolicyVectors, practice: str) -> np.ndarray:
         """1.0 for each sentence of the policy that speaks to the practice (by its lexicon), else 0.0; cached."""
@@ -97,25 +99,31 @@ class HybridRetriever:
         from assistant.practices import mentions
 
         key = (vectors.policy.policy_id, vectors.policy.sha256, practice)
-        if key not in self._speaks:
-            if len(self._speaks) > 20_000:
-                self._speaks.clear()
+        with self._cache_lock:
+            found = self._speaks.get(key)
+        if found is None:
             text = vectors.policy.text
-            self._speaks[key] = np.array(
-                [mentions(practice, text[x.start : x.end]) for x in vectors.sentences], dtype=np.float32
-            )
-        return self._speaks[key]
+            found = np.array([mentions(practice, text[x.start : x.end]) for x in vectors.sentences], dtype=np.float32)
+            with self._cache_lock:
+                if len(self._speaks) > 20_000:
+                    self._speaks.clear()
+                self._speaks[key] = found
+        return found
 
     def lexical(self, policy_id: str) -> Lexical:
         info = self.store.catalog()[policy_id]
         key = (policy_id, info.sha256)
-        if key not in self._lexical:
-            for stale in [k for k in self._lexical if k[0] == policy_id]:
-                del self._lexical[stale]
-            while len(self._lexical) >= _LEXICAL_CACHE:  # bounded: thousands of policies stay in memory budget
-                del self._lexical[next(iter(self._lexical))]
-            self._lexical[key] = Lexical(self.store.vectors(policy_id))
-        return self._lexical[key]
+        with self._cache_lock:
+            found = self._lexical.get(key)
+        if found is None:
+            found = Lexical(self.store.vectors(policy_id))
+            with self._cache_lock:
+                for stale in [k for k in self._lexical if k[0] == policy_id]:
+                    del self._lexical[stale]
+                while len(self._lexical) >= _LEXICAL_CACHE:  # bounded: thousands of policies stay in memory budget
+                    del self._lexical[next(iter(self._lexical))]
+                self._lexical[key] = found
+        return found
 
     @staticmethod
     def dense_chunks(vectors: PolicyVectors, query_vector: np.ndarray, n: int) -> list[tuple[int, float]]:

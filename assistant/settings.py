@@ -113,5 +113,11 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(10.0, gt=0, description="Largest policy file (or fetched page) accepted, in MB.")
     fetch_timeout: float = Field(20.0, gt=0, description="Seconds to wait for a policy page when ingesting a URL.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
+    concurrency: int = Field(
+        4,
+        ge=1,
+        description="Questions the app works on at once (chat, /ask, compare); more overlap waiting for a language "
+        "model, while retrieval shares the machine's cores.",
+    )
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

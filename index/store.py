@@ -19,6 +19,7 @@ import base64
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -182,6 +183,7 @@ class PolicyStore:
         self.client = client if client is not None else open_client(settings)
         self.name = index_name(embedder.name, settings.chunk_chars)
         self._vectors: dict[tuple[str, str], PolicyVectors] = {}
+        self._vectors_lock = threading.Lock()  # the app answers several questions at once
         self._reembedded: dict[str, PolicyVectors] = {}
         self._catalog: dict[str, PolicyInfo] | None = None
         self._catalog_read = 0.0
@@ -493,8 +495,9 @@ class PolicyStore:
     def _delete_where(self, where: dict[str, Any], policy_ids: list[str]) -> None:
         self.chunks._collection.delete(where=where)
         dropped = set(policy_ids)
-        for key in [k for k in self._vectors if k[0] in dropped]:
-            del self._vectors[key]
+        with self._vectors_lock:
+            for key in [k for k in self._vectors if k[0] in dropped]:
+                del self._vectors[key]
 
     # -- reading for retrieval --------------------------------------------------------------
 
@@ -514,7 +517,9 @@ class PolicyStore:
             return self._reembedded[policy_id]
         info = self.catalog()[policy_id]
         key = (policy_id, info.sha256)
-        if key not in self._vectors:
+        with self._vectors_lock:
+            cached = self._vectors.get(key)
+        if cached is None:
             policy = self.policy(policy_id)
             tag = info.sha256[:12]
             # Rows are fetched by id (a key lookup): a metadata filter scans more as the index grows.
@@ -545,10 +550,12 @@ class PolicyStore:
             sentences = [s for c in chunks for s in c.sentences]
             matrix = np.concatenate(matrices) if matrices else np.zeros((0, 384), dtype=np.float32)
             chunk_matrix = np.array([e for _, e in rows], dtype=np.float32).reshape(len(rows), -1)
-            self._vectors[key] = PolicyVectors(policy, chunks, sentence_chunk, sentences, matrix, chunk_matrix)
-            while len(self._vectors) > _CACHED_POLICIES:  # bounded: a server may see thousands of policies
-                del self._vectors[next(iter(self._vectors))]
-        return self._vectors[key]
+            cached = PolicyVectors(policy, chunks, sentence_chunk, sentences, matrix, chunk_matrix)
+            with self._vectors_lock:
+                self._vectors[key] = cached
+                while len(self._vectors) > _CACHED_POLICIES:  # bounded: a server may see thousands of policies
+                    del self._vectors[next(iter(self._vectors))]
+        return cached
 
     def reembed(self, policy_id: str, embedder: Embedder | None) -> None:
         """Embed a policy's sentences again with `embedder` and use those vectors for it from now on, in

@@ -68,6 +68,8 @@ class FakeOpenAIServer:
         self.rewrite = ""
         self.delay = 5.0
         self.requests: list[dict[str, Any]] = []
+        self.in_flight = self.most_in_flight = 0  # requests being answered now, and the most at once
+        self._count = threading.Lock()
         self._release = threading.Event()
         server = self
 
@@ -76,6 +78,16 @@ class FakeOpenAIServer:
                 pass
 
             def do_POST(self) -> None:
+                with server._count:
+                    server.in_flight += 1
+                    server.most_in_flight = max(server.most_in_flight, server.in_flight)
+                try:
+                    self._answer()
+                finally:
+                    with server._count:
+                        server.in_flight -= 1
+
+            def _answer(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append(body)
                 if server.script == "timeout":

@@ -125,3 +125,35 @@ def test_twenty_sessions_at_once_get_single_user_answers_and_keep_their_own_hist
         for (question, history, answer), (_, company) in zip(got, scripts[session], strict=True):
             assert answer == expected[(question, history)], f"session {session}: {question!r} differs"
             assert answer["companies"] == [company], f"session {session}: {question!r} answered for another company"
+
+
+def test_a_slow_language_model_keeps_no_one_else_waiting(bundled_assistant):
+    """With an LLM that takes seconds, the app works on several questions at once (`concurrency`):
+    the second user's question reaches the model while the first one's is still being written."""
+    from gradio_client import Client
+
+    from assistant.llm import build_writer
+    from assistant.service import Assistant
+    from assistant.settings import LLMSettings
+    from tests.fake_openai_server import FakeOpenAIServer
+
+    fake = FakeOpenAIServer()
+    fake.script, fake.delay = "timeout", 3.0  # answers well, after 3 s
+    try:
+        llm = LLMSettings(backend="openai", base_url=fake.base_url, model="fake", timeout=60)
+        settings = bundled_assistant.settings.model_copy(update={"llm": llm, "concurrency": 2})
+        slow = Assistant(
+            settings, bundled_assistant.store, bundled_assistant.embedder,
+            writer=build_writer(llm), adapter=bundled_assistant.adapter,
+        )  # fmt: skip
+        with serve_app(slow) as url:
+            questions = ("Does Zopim use cookies?", "Does INSZoom use cookies?")  # both answered by the model
+            clients = [Client(url, verbose=False) for _ in questions]
+            jobs = [c.submit(q, None, None, api_name="/ask") for c, q in zip(clients, questions, strict=True)]
+            answers = [job.result(timeout=CALL_TIMEOUT) for job in jobs]
+        assert fake.most_in_flight == 2
+        for answer, company in zip(answers, ("Zopim", "INSZoom"), strict=True):
+            assert answer["companies"] == [company]
+            assert any(n.startswith("Answer written by") for n in answer["notices"]), answer["notices"]
+    finally:
+        fake.close()

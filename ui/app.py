@@ -174,12 +174,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             for new_state, html in h.chat(message, state, selected):
                 yield new_state, html, ""
 
+        # Answers run side by side (up to `concurrency`): a slow language model keeps no one else waiting.
+        at_once = assistant.settings.concurrency
         chat_io: dict[str, Any] = {
             "fn": on_chat,
             "inputs": [question, turns, picker],
             "outputs": [turns, conversation, question],
             "api_visibility": "private",
             "show_progress": "minimal",
+            "concurrency_limit": at_once,
+            "concurrency_id": "answers",
         }
         question.submit(**chat_io)
         ask_btn.click(**chat_io)
@@ -203,6 +207,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             inputs=[cmp_companies, cmp_practice, cmp_question],
             outputs=table,
             api_visibility="private",
+            concurrency_limit=at_once,
         )
 
         def on_grid(selected: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's idiom
@@ -280,7 +285,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 for i in sorted(catalog.values(), key=lambda i: i.company.lower())
             ]
 
-        gr.api(ask, api_name="ask")
+        gr.api(ask, api_name="ask", concurrency_limit=at_once)
         gr.api(list_companies, api_name="companies")
     return app
 
