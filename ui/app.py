@@ -174,7 +174,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             for new_state, html in h.chat(message, state, selected):
                 yield new_state, html, ""
 
-        # Answers run side by side (up to `concurrency`): a slow language model keeps no one else waiting.
+        # Chat, compare and /ask share one queue of `concurrency` answers at once: a slow language model
+        # keeps no one else waiting.
         at_once = assistant.settings.concurrency
         chat_io: dict[str, Any] = {
             "fn": on_chat,
@@ -208,6 +209,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             outputs=table,
             api_visibility="private",
             concurrency_limit=at_once,
+            concurrency_id="answers",
         )
 
         def on_grid(selected: list[str] | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 - Gradio's idiom
@@ -285,7 +287,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 for i in sorted(catalog.values(), key=lambda i: i.company.lower())
             ]
 
-        gr.api(ask, api_name="ask", concurrency_limit=at_once)
+        gr.api(ask, api_name="ask", concurrency_limit=at_once, concurrency_id="answers")
         gr.api(list_companies, api_name="companies")
     return app
 
