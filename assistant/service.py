@@ -23,7 +23,7 @@ from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
-from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decide, stance
+from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, stance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -325,7 +325,7 @@ class Assistant:
             judged = [
                 c if asked & _stems(text[p.start : p.end]) else "" for c, p in zip(clauses, passages, strict=True)
             ]
-        verdict, deciding = decide(
+        verdict, deciding, denial = decision(
             practice,
             judged,
             [p.score for p in passages],
@@ -353,6 +353,7 @@ class Assistant:
             verdict=verdict,
             citations=[cite(passages[i]) for i in chosen],
             deciding=_with_its_list(text, clauses[deciding], passages[deciding].start),
+            qualifies=clauses[denial] if denial is not None else "",
         )
 
 
@@ -472,10 +473,11 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
                 )
         else:
             cited = part.citations[0]
-            line = (
-                f"{part.company}: {verdict_label(part.verdict, answer.question_form)}. Decided by this clause"
-                f"{' in “' + cited.section + '”' if cited.section else ''}: “{part.deciding or cited.quote}”"
-            )
+            where = f" in “{cited.section}”" if cited.section else ""
+            label = verdict_label(part.verdict, answer.question_form)
+            line = f"{part.company}: {label}. Decided by this clause{where}: “{part.deciding or cited.quote}”"
+            if part.qualifies:  # a denial and its exception: both are the answer
+                line = f"{part.company}: {label}. It says “{part.qualifies}”, but also{where}: “{part.deciding or cited.quote}”"
         lines.append(line)
     if resolved.inherited:
         lines.append(f"(Follow-up: {' and '.join(resolved.inherited)} taken from earlier in the conversation.)")

@@ -94,6 +94,7 @@ class CompanyAnswer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     near_misses: list[Citation] = Field(default_factory=list)
     deciding: str = ""  # the statement of the first citation the verdict was read from (verbatim)
+    qualifies: str = ""  # for "partial": the denial `deciding` makes an exception to (verbatim), if read that way
 
 
 class Answer(BaseModel):

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from assistant.practices import PRACTICES, QUESTION_ONLY, base_practice, mentions, sells_data
 from assistant.types import Verdict
@@ -572,6 +572,12 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
     return ("partial" if practice == "do_not_track" else "yes"), False
 
 
+class Decision(NamedTuple):
+    verdict: Verdict
+    deciding: int | None  # the clause the verdict was read from (None: not stated)
+    denial: int | None = None  # the denial the deciding clause qualifies, for a "partial" read that way
+
+
 def decide(
     practice: str | None,
     clauses: Sequence[str],
@@ -580,7 +586,21 @@ def decide(
     contexts: Sequence[str] | None = None,
     chunks: Sequence[int] | None = None,
 ) -> tuple[Verdict, int | None]:
-    """The overall verdict from ranked clauses (best first) and the deciding clause's index.
+    """The verdict and the deciding clause's index (see `decision`)."""
+    verdict, deciding, _ = decision(practice, clauses, scores, margin, contexts, chunks)
+    return verdict, deciding
+
+
+def decision(
+    practice: str | None,
+    clauses: Sequence[str],
+    scores: Sequence[float] | None = None,
+    margin: float = 0.1,
+    contexts: Sequence[str] | None = None,
+    chunks: Sequence[int] | None = None,
+) -> Decision:
+    """The overall verdict from ranked clauses (best first), the deciding clause's index and, for a
+    denial made "partial" by the deciding clause, the denial's index.
 
     The best-ranked clause that addresses the practice decides, except that a denial
     followed by a lower-ranked affirmation or qualification becomes "partial", decided
@@ -608,18 +628,18 @@ def decide(
         if first is None:
             first = (verdict, index)
             if verdict == "yes" or (verdict == "partial" and (practice is None or practice in ACTION_PRACTICES)):
-                return verdict, index
+                return Decision(verdict, index)
         elif first[0] == "partial":
             # A vague statement ("as long as necessary") is the whole answer only when no plain one
             # is about as relevant: "deleted from backups after 3 months" states the period.
             if verdict == "yes" and (scores is None or scores[index] >= scores[first[1]] - margin):
-                return verdict, index
+                return Decision(verdict, index)
         elif verdict in ("yes", "partial"):
             beside = chunks is not None and chunks[index] == chunks[first[1]]
             if verdict == "yes" and beside and not _ON_YOUR_SAY_SO.search(clauses[index]):
                 continue
             if beside or scores is None or scores[index] >= scores[first[1]] - margin:
-                return "partial", index
+                return Decision("partial", index, denial=first[1])
     if first is None:
-        return "not_stated", None
-    return first
+        return Decision("not_stated", None)
+    return Decision(*first)

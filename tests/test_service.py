@@ -31,6 +31,25 @@ def test_partial(bundled_assistant) -> None:
     assert "in the conventional sense" in quotes(answer)
 
 
+def test_a_denial_and_its_exception_are_both_quoted(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("If I pay INSZoom by credit card, do they keep my full card number on file?")
+    assert answer.verdict == "partial"
+    [part] = answer.per_company
+    assert part.qualifies == "We do not store the actual credit card number."
+    assert "if you have given us your approval, we may store your credit card information" in part.deciding
+    text = bundled_assistant.policy_text(part.policy_id)
+    assert part.qualifies in text  # both verbatim
+    assert part.deciding in text
+    assert f"It says “{part.qualifies}”, but also in “Information that you provide us”: “{part.deciding}”" in (
+        answer.answer
+    )
+
+
+def test_a_plain_answer_qualifies_nothing(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does Instant Prospect Conversion sell my personal data?")
+    assert [p.qualifies for p in answer.per_company] == [""]
+
+
 def test_not_stated_quotes_nothing_as_support(bundled_assistant) -> None:
     answer = bundled_assistant.ask("how long does insidesales keep my information?")
     assert answer.verdict == "not_stated"
