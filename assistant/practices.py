@@ -317,11 +317,12 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\banalytics\b",
     ),
     "sharing": _rx(
-        r"\b(share|shares|sharing|shared|disclos\w*|pass\w*|hand\w*|give|gives|giving|send|sends|sent|transfer\w*|provid\w*|turn\w* over|leak\w*)\b"
-        r".{0,40}\b(to|with)\b",
+        # (what the user shares, "the files I share in chat", is not the company sharing it)
+        r"(?<!\bi )(?<!\bwe )\b(share|shares|sharing|shared|disclos\w*|pass\w*|hand\w*|give|gives|giving|send|sends|sent|"
+        r"transfer\w*|provid\w*|turn\w* over|leak\w*)\b.{0,40}\b(to|with)\b",
         r"\b(third[- ]part\w*|partners?|affiliates?|advertisers?|police|government|law enforcement|authorities|other companies)\b",
         r"\bwho (gets|sees|can see|has access to|receives?)\b",
-        r"\b(share|shares|sharing|disclose|discloses|disclosed|disclosure)\b",
+        r"(?<!\bi )(?<!\bwe )\b(share|shares|sharing|disclose|discloses|disclosed|disclosure)\b",
     ),
     "collection": _rx(
         r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*|grab\w*|captur\w*|"
@@ -539,12 +540,16 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "access_deletion",
         "how long it takes to respond to your request",
         _rx(
-            r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(respond|reply|replies|answer|process|handle|"
+            r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(respond|reply|replies|answer|"
             r"get back|act on|fulfil+|complete|deal with)\w*",
+            # "process" or "handle" asks about a request only with one: "how long do they hold the data they
+            # process" asks how long data is kept
+            r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(process|handle)\w*\b[^?]{0,30}\brequests?\b",
             r"\b(respond|reply|answer|process|handle|get back)\w*\b[^?]{0,40}\bwithin (how|what)\b",
         ),
         _rx(
-            r"\b(respond|response|reply|replies|process|fulfil+|complete|answer|acknowledge)\w*\b[^.;]{0,80}\bwithin\b[^.;]{0,30}"
+            r"\b(respond|response|reply|replies|process|fulfil+|complete|answer|acknowledge|comply|complies)\w*\b[^.;]{0,80}"
+            r"\bwithin\b[^.;]{0,30}"
             r"\b(\d+|one|two|three|four|five|ten|fifteen|thirty|forty-five|sixty|ninety)\b",
             r"\b(\d+|thirty|forty-five|sixty|ninety)\s*(calendar |business |working )?(days?|weeks?|months?)\b[^.;]{0,60}"
             r"\b(respond|response|reply|process|fulfil+|complete)\w*",

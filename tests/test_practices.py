@@ -100,11 +100,23 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),
         ("How many days do they have to respond after I ask them to delete my data?", "response_time"),
         ("how long does it take them to answer a deletion request", "response_time"),
+        ("how long do they take to process my deletion request?", "response_time"),
+        # "process" without a request is about the data: how long it is kept.
+        ("How long does Zopim hold on to the data it processes for its customers?", "retention"),
         ("Will they tell me when the privacy policy changes?", "change_notice"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:
     assert practices_in_question(question)[0] == first
+
+
+def test_what_the_user_shares_is_not_the_company_sharing_it() -> None:
+    assert practices_in_question("Does IPC automatically scan the files I share in chat?") == ["collection"]
+    assert "sharing" in practices_in_question("Will they share what I post with other companies?")
+
+
+def test_a_period_to_comply_with_a_request_is_a_response_time() -> None:
+    assert mentions("response_time", "We endeavor to comply with a request within 45 days of its receipt.")
 
 
 def test_advertisers_also_means_sharing() -> None:
