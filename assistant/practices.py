@@ -260,6 +260,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bretain\w*|\bretention\b",
         r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely)",
         r"\bafter (i )?(delete|close|cancel|leave)",
+        r"\b(once|after|as soon as) (i )?(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\bget rid of\b",
     ),
     "access_deletion": _rx(
@@ -662,8 +663,13 @@ def practices_in_question(question: str) -> list[str]:
     if "retention" in found and "international_transfer" in found:
         drop = "international_transfer" if re.search(r"\bhow long\b", question, re.I) else "retention"
         found.remove(drop)
-    # A deletion question asked through "how long after I delete" is about retention.
-    if "retention" in found and "access_deletion" in found and re.search(r"\bhow long\b", question, re.I):
+    # A deletion question asked through "how long after I delete" or "once I close my account, when is
+    # my data wiped" is about retention.
+    if (
+        "retention" in found
+        and "access_deletion" in found
+        and re.search(r"\bhow (long|soon)\b|\bwhen (is|are|will|does|do|would)\b", question, re.I)
+    ):
         found.remove("access_deletion")
     # A narrower way of asking (kids' data, training AI, a business sold...) takes its base's place.
     for name, sense in QUESTION_ONLY.items():

@@ -103,6 +103,9 @@ def test_taxonomy_order_and_fields() -> None:
         ("how long do they take to process my deletion request?", "response_time"),
         # "process" without a request is about the data: how long it is kept.
         ("How long does Zopim hold on to the data it processes for its customers?", "retention"),
+        # When data goes after you leave is retention, however it is asked.
+        ("Once I close my account, when is my data wiped from their backups?", "retention"),
+        ("If I close my account can I get my data deleted?", "access_deletion"),
         ("Will they tell me when the privacy policy changes?", "change_notice"),
     ],
 )
