@@ -232,17 +232,18 @@ class Writer:
 
         threading.Thread(target=run, name="llm-stream", daemon=True).start()
         deadline = time.monotonic() + self.timeout
+        late = f"The language model did not answer within {self.timeout:g} s"
         while True:
             try:
                 kind, value = items.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise Fallback(f"The language model did not answer within {self.timeout:g} s", "timeout") from None
+                raise Fallback(late, "timeout") from None
             if kind == "end":
                 return
-            if kind == "error" and (isinstance(value, TimeoutError) or "Timeout" in type(value).__name__):
-                # The client's own timeout (the same seconds) can fire before the deadline above.
-                raise Fallback(f"The language model did not answer within {self.timeout:g} s", "timeout") from value
             if kind == "error":
+                # The client's own timeout (the same seconds) can fire before the deadline above.
+                if isinstance(value, TimeoutError) or "Timeout" in type(value).__name__:
+                    raise Fallback(late, "timeout") from value
                 raise Fallback("The language model failed", f"{type(value).__name__}: {str(value)[:200]}") from value
             yield value
 

@@ -475,9 +475,11 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
             cited = part.citations[0]
             where = f" in “{cited.section}”" if cited.section else ""
             label = verdict_label(part.verdict, answer.question_form)
-            line = f"{part.company}: {label}. Decided by this clause{where}: “{part.deciding or cited.quote}”"
+            deciding = part.deciding or cited.quote
             if part.qualifies:  # a denial and its exception: both are the answer
-                line = f"{part.company}: {label}. It says “{part.qualifies}”, but also{where}: “{part.deciding or cited.quote}”"
+                line = f"{part.company}: {label}. It says “{part.qualifies}”, but also{where}: “{deciding}”"
+            else:
+                line = f"{part.company}: {label}. Decided by this clause{where}: “{deciding}”"
         lines.append(line)
     if resolved.inherited:
         lines.append(f"(Follow-up: {' and '.join(resolved.inherited)} taken from earlier in the conversation.)")

@@ -544,14 +544,13 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
                 (strong if found[1] else weak).append(found[0])
         elif not referred or _DESCRIPTIVE_ACTIONS.get(base_practice(practice), _NOTHING).search(clause):
             verdict, stated = _descriptive_polarity(base_practice(practice), clause)
+            # A revised policy posted for you to find is no notice to you, nor is one they "may" give.
             if (
                 practice == "change_notice"
                 and verdict == "yes"
                 and (not _NOTICE_TO_YOU.search(clause) or _HEDGED_NOTICE.search(clause))
             ):
-                verdict = (
-                    "partial"  # a revised policy posted for you to find is no notice to you, nor one they "may" give
-                )
+                verdict = "partial"
             if practice == "access_deletion" and verdict == "yes" and _THROUGH_ANOTHER.search(clause):
                 verdict = "partial"  # a right you exercise through someone else ("how long to respond" still is "yes")
             (strong if stated else named).append(verdict)
