@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
 
 # Capitalised words that are not company names in questions about privacy policies.
 _NOT_COMPANIES = frozenset(
@@ -31,6 +32,10 @@ _NOT_COMPANY_PHRASES = re.compile(
     r"|safe harbou?r|standard contractual clauses|federal trade commission|data protection (officer|authority))\b",
     re.IGNORECASE,
 )
+# A name right after one of these, in a question that names an indexed company, is where the data
+# goes or who gets it ("store my data in India", "share it with Facebook"), not a company asked about.
+_PLACE_OR_PARTY_BEFORE = frozenset({"in", "into", "to", "from", "with", "outside", "within", "across", "via", "at"})
+_COMPARING = re.compile(r"\b(compare\w*|comparison|versus|vs\.?|than|differ\w*)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -114,6 +119,15 @@ class CompanyResolver:
                 runs[-1].append(i)
             else:
                 runs.append([i])
+        # A country or region is no company, and beside an indexed company neither is a place or a
+        # recipient ("Does Zopim keep my data in Texas?"), unless the question compares companies.
+        beside = bool(found) and not _COMPARING.search(question)
+        runs = [
+            run
+            for run in runs
+            if " ".join(words[i][1] for i in run).lower() not in _places()
+            and not (beside and run[0] > 0 and words[run[0] - 1][1].lower() in _PLACE_OR_PARTY_BEFORE)
+        ]
         unknown = [" ".join(words[i][1] for i in run) for run in runs]
         spans = tuple((start, end) for start, end, _ in found)
         return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans)
@@ -130,3 +144,11 @@ def _looks_like_company(word: str, first: bool) -> bool:
     if first or len(word) < 3 or word.lower() in _NOT_COMPANIES or not word[0].isupper():
         return False
     return not word.isupper()  # acronyms (GDPR, EU, CCPA) are rarely the company asked about
+
+
+@cache
+def _places() -> frozenset[str]:
+    """Countries and regions by their English names, lower case (CLDR, through Babel): "india", "south africa"."""
+    from babel import Locale
+
+    return frozenset(name.lower() for name in Locale("en").territories.values())

@@ -293,8 +293,9 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(transfer\w*|sen[dt]|move\w*)\b.{0,30}\b(countr\w*|abroad|overseas|us|u\.s\.|eu|china|servers?)\b",
         r"\bdata (residency|localization|location)\b",
         r"\bservers? (are )?(located|based)\b",
-        r"\b(stored|kept|hosted|processed|held|end up)\b.{0,20}\b(in|to) (the )?(us|u\.s\.?|usa|united states|america|eu|europe|uk|"
-        r"china|india|canada|another country|other countries)\b",
+        r"\b(stor(e|es|ed|ing)|keep(s|ing)?|kept|host(s|ed|ing)?|process(es|ed|ing)?|hold(s|ing)?|held|end up)\b.{0,20}"
+        r"\b(in|to) (the )?(us|u\.s\.?|usa|united states|america|eu|europe(an union)?|uk|china|india|canada|germany|"
+        r"ireland|france|singapore|australia|japan|another country|other countries)\b",
     ),
     "policy_changes": _rx(
         r"\b(chang|updat|modif|revis|amend|rewrit)\w*\b.{0,40}\b(policy|policies|terms|notice|statement)\b",

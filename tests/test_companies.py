@@ -61,3 +61,19 @@ def test_something_the_user_owns_is_no_company_asked_about() -> None:
     assert (found.policy_ids, found.unknown) == (["insidesales"], [])
     assert RESOLVER.resolve("Can Zopim read your Gmail?").unknown == []
     assert RESOLVER.resolve("Does Zendesk read my Outlook?").unknown == ["Zendesk"]  # the company still counts
+
+
+def test_places_and_recipients_are_no_companies_asked_about() -> None:
+    # A country or region is never a company: no "I have no policy for India".
+    assert RESOLVER.resolve("Does INSZoom store my data in India?").unknown == []
+    assert RESOLVER.resolve("Does my data go to South Africa?").unknown == []
+    # Beside an indexed company, a name after "in", "to", "with"... is where the data goes or who gets it.
+    for question in (
+        "I live in Texas. Can Zopim sell my data?",
+        "Does Zopim share my data with Facebook?",
+        "Do Zopim servers sit in New York?",
+    ):
+        assert RESOLVER.resolve(question).unknown == [], question
+    # ...unless the question compares companies, or names no indexed company.
+    assert RESOLVER.resolve("Compare Zopim with Zendesk").unknown == ["Zendesk"]
+    assert RESOLVER.resolve("Is my data safe with Dropbox?").unknown == ["Dropbox"]

@@ -77,6 +77,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they have a data protection officer?", "data_protection_officer"),
         ("How do I get them to stop calling me?", "marketing_optout"),
         ("Could my data end up stored in the US?", "international_transfer"),
+        ("Does Zopim store data in Europe?", "international_transfer"),
+        ("Do they keep my files in Germany?", "international_transfer"),
         ("If they rewrite the privacy notice, does the old one still apply?", "policy_changes"),
         ("If they go bankrupt, is my data sold?", "business_transfer"),
         ("Do they store face scans or fingerprints?", "biometric"),
