@@ -607,6 +607,25 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
 }
 
 
+# Privacy laws and frameworks a question or a clause can name, by their short names.
+_LAWS: dict[str, re.Pattern[str]] = {
+    "GDPR": _rx(r"\bgdpr\b", r"\bgeneral data protection regulation\b"),
+    "CCPA": _rx(r"\b(ccpa|cpra)\b", r"\bcalifornia (consumer privacy|privacy rights) act\b"),
+    "Shine the Light": _rx(r"\bshine the light\b", r"\bcivil code (section |§ ?)?1798\.83\b"),
+    "CalOPPA": _rx(r"\bcaloppa\b", r"\bcalifornia online privacy protection act\b"),
+    "COPPA": _rx(r"\bcoppa\b", r"\bchildren['’]?s online privacy protection act\b"),
+    "HIPAA": _rx(r"\bhipaa\b", r"\bhealth insurance portability\b"),
+    "PIPEDA": _rx(r"\bpipeda\b"),
+    "LGPD": _rx(r"\blgpd\b"),
+    "Privacy Shield": _rx(r"\bprivacy shield\b"),
+}
+
+
+def named_laws(text: str) -> set[str]:
+    """The privacy laws and frameworks a text names ("GDPR", "CCPA", ...)."""
+    return {law for law, pattern in _LAWS.items() if pattern.search(text)}
+
+
 def practice_description(name: str) -> str:
     """The words policies use for a practice (a question-only one's own, else its base practice's)."""
     sense = QUESTION_ONLY.get(name)

@@ -20,7 +20,7 @@ from assistant.chat import Resolved, resolve
 from assistant.citations import enforce_verbatim, make_citation
 from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
-from assistant.practices import PRACTICES, QUESTION_ONLY
+from assistant.practices import PRACTICES, QUESTION_ONLY, named_laws
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
 from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, stance
@@ -265,7 +265,7 @@ class Assistant:
         practice = resolved.practices[0] if resolved.practices else None
         catalog = self.store.catalog()
         per_company = [
-            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k, resolved.search_text)
+            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k, resolved.query)
             for pid in resolved.policy_ids
         ]
         answer = Answer(
@@ -324,6 +324,13 @@ class Assistant:
             asked = _subject_stems(question, names)
             judged = [
                 c if asked & _stems(text[p.start : p.end]) else "" for c, p in zip(clauses, passages, strict=True)
+            ]
+        if laws := named_laws(question):
+            # A question about one law is not answered by a clause about another only: "Is INSZoom
+            # GDPR compliant?" is not answered by "The fourth right available to you under CCPA".
+            judged = [
+                c if not (found := named_laws(f"{p.chunk.section}\n{text[p.start : p.end]}")) or found & laws else ""
+                for c, p in zip(judged, passages, strict=True)
             ]
         verdict, deciding, denial = decision(
             practice,

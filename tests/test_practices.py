@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from assistant.practices import PRACTICES, mentions, opp115_categories, practices_in_question, tag_text
+from assistant.practices import (
+    PRACTICES,
+    mentions,
+    named_laws,
+    opp115_categories,
+    practices_in_question,
+    tag_text,
+)
 
 EXPECTED_NAMES = [
     "collection",
@@ -211,3 +218,13 @@ def test_lexicons_are_lower_case_so_tagging_lowered_text_counts_the_same_cues() 
         assert literal == literal.lower(), name
     text = "We SELL your Personal Information to Advertisers and keep it for 30 DAYS."
     assert tag_text(text) == tag_text(text.lower())
+
+
+def test_named_laws() -> None:
+    assert named_laws("Is it GDPR compliant?") == {"GDPR"}
+    assert named_laws("rights under the California Consumer Privacy Act (CPRA) and Shine the Light") == {
+        "CCPA",
+        "Shine the Light",
+    }
+    assert named_laws("Children's Online Privacy Protection Act") == {"COPPA"}
+    assert named_laws("Your California privacy rights") == set()  # a state, not a law

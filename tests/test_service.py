@@ -182,6 +182,23 @@ def test_what_the_policy_never_addresses_is_not_stated(bundled_assistant, questi
     assert not answer.citations
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict", "deciding"),
+    [
+        ("Is INSZoom GDPR compliant?", "not_stated", ""),  # its rights clauses name the CCPA only
+        ("What rights do I have under GDPR with INSZoom?", "not_stated", ""),
+        ("What rights do I have under GDPR with IPC?", "yes", "EEA"),
+        ("What are my CCPA rights with INSZoom?", "yes", "CCPA"),
+    ],
+)
+def test_a_question_about_one_law_is_not_answered_by_a_clause_about_another(
+    bundled_assistant, question: str, verdict: str, deciding: str
+) -> None:
+    answer = bundled_assistant.ask(question)
+    assert answer.verdict == verdict
+    assert deciding in answer.per_company[0].deciding
+
+
 def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does ZoomSupport need my permission before a remote session?")
     assert answer.practice is None
