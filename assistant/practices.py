@@ -258,7 +258,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "retention": _rx(
         r"\bhow long\b",
         r"\bretain\w*|\bretention\b",
-        r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely)",
+        r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely|"
+        r"(the )?(longest|shortest|longer|shorter))\b",
         r"\bafter (i )?(delete|close|cancel|leave)",
         r"\b(once|after|as soon as) (i )?(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\bget rid of\b",
