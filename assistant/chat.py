@@ -60,6 +60,7 @@ class Resolved:
     inherited: list[str] = field(default_factory=list)  # what came from earlier turns, for the answer text
     everyone: bool = False  # asked of every company in the index ("which companies ...?")
     form: QuestionForm = "yes_no"  # "open" for "who/what/how ...?": a verdict then reads "Stated", not "Yes"
+    parties: list[str] = field(default_factory=list)  # named recipients ("with Facebook"): a deciding clause names one
 
     @property
     def search_text(self) -> str:
@@ -91,6 +92,7 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
     refers = _PRONOUN.search(neutral) is not None
     compare = corpus_wide or _COMPARE.search(neutral) is not None
     policy_ids, query, expansion, inherited = list(found.policy_ids), neutral, "", []
+    parties = list(found.parties)
     if practices:
         # The practice's own description, in the words policies use, steadies retrieval
         # across paraphrases ("Is my data sold?" / "Do they sell my info?").
@@ -117,11 +119,12 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
             practices = list(source.practices)
             # "what about InsideSales?" asks the earlier question again, word for word.
             query = source.query if _bare(neutral) else f"{source.query} {neutral}"
+            parties = list(dict.fromkeys(source.parties + parties))
             expansion = source.expansion
             form = source.form if _bare(neutral) else form
             inherited.append("practice")
     return Resolved(
-        question, policy_ids, found.unknown, practices, query, expansion, compare, inherited, everyone, form
+        question, policy_ids, found.unknown, practices, query, expansion, compare, inherited, everyone, form, parties
     )
 
 

@@ -56,6 +56,7 @@ class Resolution:
     policy_ids: list[str]
     unknown: list[str]
     spans: tuple[tuple[int, int], ...] = ()  # character ranges of the known names, in order
+    parties: tuple[str, ...] = ()  # names beside a known one after "with", "to"...: who gets the data
 
 
 class CompanyResolver:
@@ -122,15 +123,17 @@ class CompanyResolver:
         # A country or region is no company, and beside an indexed company neither is a place or a
         # recipient ("Does Zopim keep my data in Texas?"), unless the question compares companies.
         beside = bool(found) and not _COMPARING.search(question)
-        runs = [
-            run
-            for run in runs
-            if " ".join(words[i][1] for i in run).lower() not in _places()
-            and not (beside and run[0] > 0 and words[run[0] - 1][1].lower() in _PLACE_OR_PARTY_BEFORE)
-        ]
-        unknown = [" ".join(words[i][1] for i in run) for run in runs]
+        names = [" ".join(words[i][1] for i in run) for run in runs]
+        after = [words[run[0] - 1][1].lower() if run[0] > 0 else "" for run in runs]
+        unknown, parties = [], []
+        for name, before in zip(names, after, strict=True):
+            if name.lower() in _places():
+                continue
+            (parties if beside and before in _PLACE_OR_PARTY_BEFORE else unknown).append(name)
         spans = tuple((start, end) for start, end, _ in found)
-        return Resolution(list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans)
+        return Resolution(
+            list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans, tuple(dict.fromkeys(parties))
+        )
 
     def _exact(self, phrase: str) -> str | None:
         key = normalize(phrase)

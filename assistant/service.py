@@ -265,7 +265,7 @@ class Assistant:
         practice = resolved.practices[0] if resolved.practices else None
         catalog = self.store.catalog()
         per_company = [
-            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k, resolved.query)
+            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k, resolved.query, resolved.parties)
             for pid in resolved.policy_ids
         ]
         answer = Answer(
@@ -308,7 +308,13 @@ class Assistant:
         return self._company_answer(policy_id, practice, passages, k)
 
     def _company_answer(
-        self, policy_id: str, practice: str | None, passages: list[Passage], k: int, question: str = ""
+        self,
+        policy_id: str,
+        practice: str | None,
+        passages: list[Passage],
+        k: int,
+        question: str = "",
+        parties: list[str] | None = None,
     ) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
@@ -332,6 +338,10 @@ class Assistant:
                 c if not (found := named_laws(f"{p.chunk.section}\n{text[p.start : p.end]}")) or found & laws else ""
                 for c, p in zip(judged, passages, strict=True)
             ]
+        if parties:
+            # "Does Zopim share my data with Facebook?" is answered only by a passage naming Facebook.
+            named = re.compile(r"\b(" + "|".join(map(re.escape, parties)) + r")\b", re.IGNORECASE)
+            judged = [c if named.search(p.chunk.text) else "" for c, p in zip(judged, passages, strict=True)]
         verdict, deciding, denial = decision(
             practice,
             judged,
@@ -466,6 +476,8 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
     phrase = _practice_phrase(answer.practice)
     if is_incident_question(resolved.search_text):
         phrase = "anything about past incidents (a privacy policy describes practices, not a company's history)"
+    elif resolved.parties:
+        phrase = f"{phrase} in any clause naming {' or '.join(resolved.parties)}"
     if len(answer.per_company) > 1:
         from assistant.compare import render_comparison  # two or more companies: a table
 

@@ -74,6 +74,9 @@ def test_places_and_recipients_are_no_companies_asked_about() -> None:
         "Do Zopim servers sit in New York?",
     ):
         assert RESOLVER.resolve(question).unknown == [], question
+    # A recipient is kept apart: an answer must come from a clause naming it.
+    assert RESOLVER.resolve("Does Zopim share my data with Facebook?").parties == ("Facebook",)
+    assert RESOLVER.resolve("Does INSZoom store my data in India?").parties == ()  # a place is no party
     # ...unless the question compares companies, or names no indexed company.
     assert RESOLVER.resolve("Compare Zopim with Zendesk").unknown == ["Zendesk"]
     assert RESOLVER.resolve("Is my data safe with Dropbox?").unknown == ["Dropbox"]

@@ -199,6 +199,18 @@ def test_a_question_about_one_law_is_not_answered_by_a_clause_about_another(
     assert deciding in answer.per_company[0].deciding
 
 
+def test_a_named_recipient_is_answered_only_by_a_clause_naming_it(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does Zopim share my data with Facebook?")  # Zopim names no Facebook
+    assert answer.verdict == "not_stated"
+    assert "naming Facebook" in answer.answer
+    # ...and a follow-up asks of the same recipient.
+    answer = bundled_assistant.ask("and InsideSales?", history=["Does Zopim share my data with Facebook?"])
+    assert "Facebook" in answer.per_company[0].deciding
+    answer = bundled_assistant.ask("Can InsideSales read what I send with Gmail?")
+    assert answer.verdict == "yes"
+    assert "Gmail" in answer.per_company[0].deciding
+
+
 def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does ZoomSupport need my permission before a remote session?")
     assert answer.practice is None
