@@ -8,6 +8,7 @@ compares every company discussed so far.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,21 +69,34 @@ class Resolved:
         return f"{self.query} {self.expansion}".strip()
 
 
-def resolve(question: str, history: list[str], resolver: CompanyResolver) -> Resolved:
+# Whether a name appears in any of the policies of the given ids.
+NamedIn = Callable[[str, list[str]], bool]
+
+
+def resolve(question: str, history: list[str], resolver: CompanyResolver, named_in: NamedIn | None = None) -> Resolved:
     """Companies, practices and search text of a question in the light of earlier user turns.
 
     The turns are resolved in order, each in the light of the ones before it, so a chain like
     "Does Zopim use cookies?" / "what about InsideSales?" / "compare them" carries both the
-    practice and every company discussed.
+    practice and every company discussed. With `named_in`, a name the asked companies' own
+    policies mention ("TeamViewer" in ZoomSupport's) is something they name, not a company
+    without a policy.
     """
     earlier: list[Resolved] = []
     for turn in history:
-        earlier.append(_resolve_turn(" ".join(turn.split()), earlier, resolver))
-    return _resolve_turn(question, earlier, resolver)
+        earlier.append(_resolve_turn(" ".join(turn.split()), earlier, resolver, named_in))
+    return _resolve_turn(question, earlier, resolver, named_in)
 
 
-def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResolver) -> Resolved:
+def _resolve_turn(
+    question: str, earlier: list[Resolved], resolver: CompanyResolver, named_in: NamedIn | None = None
+) -> Resolved:
     found = resolver.resolve(question)
+    unknown, parties = list(found.unknown), list(found.parties)
+    if unknown and named_in is not None:
+        last = next((r.policy_ids for r in reversed(earlier) if r.policy_ids), [])
+        asked = found.policy_ids or last
+        unknown = [name for name in unknown if not (asked and named_in(name, asked))]
     # Company names say who is asked about, not what: practices and search text are read
     # without them, so "Where do Zopim, InsideSales and ZoomSupport keep my data?" reads like
     # "Where do they keep my data?" and every company is asked the same words.
@@ -92,13 +106,12 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
     refers = _PRONOUN.search(neutral) is not None
     compare = corpus_wide or _COMPARE.search(neutral) is not None
     policy_ids, query, expansion, inherited = list(found.policy_ids), neutral, "", []
-    parties = list(found.parties)
     if practices:
         # The practice's own description, in the words policies use, steadies retrieval
         # across paraphrases ("Is my data sold?" / "Do they sell my info?").
         expansion = practice_description(practices[0])
-    everyone = not policy_ids and not found.unknown and corpus_wide and not refers
-    if not policy_ids and not found.unknown and earlier and not everyone:
+    everyone = not policy_ids and not unknown and corpus_wide and not refers
+    if not policy_ids and not unknown and earlier and not everyone:
         if compare and refers:
             policy_ids, everyone = _discussed(earlier)
         else:
@@ -124,7 +137,7 @@ def _resolve_turn(question: str, earlier: list[Resolved], resolver: CompanyResol
             form = source.form if _bare(neutral) else form
             inherited.append("practice")
     return Resolved(
-        question, policy_ids, found.unknown, practices, query, expansion, compare, inherited, everyone, form, parties
+        question, policy_ids, unknown, practices, query, expansion, compare, inherited, everyone, form, parties
     )
 
 

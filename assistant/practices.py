@@ -304,7 +304,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(tell|notify|inform|warn|email)\w*\b.{0,20}\bbefore\b.{0,20}\bchang\w*",
     ),
     "contact": _rx(
-        r"\b(who|how|where)\b.{0,20}\b(contact|reach|complain|email|write|call|talk)\b",
+        r"\b(who|how|where)\b.{0,20}\b(contact|reach(?!\s+(my|your|into)\b)|complain|email|write|call|talk)\b",
         r"\bcontact\b",
         r"\b(dpo|data protection officer|privacy officer)\b",
         r"\b(phone|telephone)( number| line)?\b",

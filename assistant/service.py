@@ -131,6 +131,11 @@ class Assistant:
             self._resolver = (key, CompanyResolver(companies))
         return self._resolver[1]
 
+    def _named_in(self, name: str, policy_ids: list[str]) -> bool:
+        """Whether any of these policies mentions the name ("TeamViewer" in ZoomSupport's)."""
+        pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+        return any(pattern.search(self.policy_text(pid)) for pid in policy_ids)
+
     def company_ids(self, names: list[str]) -> list[str]:
         """Policy ids for company names, aliases or ids; raises for a name with no policy."""
         ids = []
@@ -189,7 +194,7 @@ class Assistant:
             raise InputError(
                 f"The question is {len(question)} characters; the limit is {self.settings.max_question_chars}."
             )
-        resolved = resolve(question, request.history or [], self.resolver)
+        resolved = resolve(question, request.history or [], self.resolver, self._named_in)
         if request.history and self.writer is not None:
             resolved = self._rewrite_followup(question, request.history, resolved)
         if request.companies:
@@ -213,7 +218,7 @@ class Assistant:
         rewritten = self.writer.rewrite_followup(question, history) if self.writer else None
         if not rewritten:
             return offline
-        standalone = resolve(rewritten, [], self.resolver)
+        standalone = resolve(rewritten, [], self.resolver, self._named_in)
         if not standalone.policy_ids or not standalone.practices or standalone.unknown:
             log.info("follow-up rewrite %r not used; offline resolution kept", rewritten)
             return offline

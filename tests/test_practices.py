@@ -86,6 +86,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Could my data end up stored in the US?", "international_transfer"),
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
+        ("How can I reach them about privacy?", "contact"),
         ("Does Zopim hold on to my data longer than InsideSales?", "retention"),
         ("Do they keep my files in Germany?", "international_transfer"),
         ("If they rewrite the privacy notice, does the old one still apply?", "policy_changes"),

@@ -211,6 +211,20 @@ def test_a_named_recipient_is_answered_only_by_a_clause_naming_it(bundled_assist
     assert "Gmail" in answer.per_company[0].deciding
 
 
+def test_a_name_the_policy_mentions_is_no_company_without_a_policy(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does ZoomSupport use TeamViewer?")  # its agents' remote software
+    assert answer.unknown_companies == []
+    assert "TeamViewer" in answer.per_company[0].deciding
+    # In a follow-up the company comes from the conversation.
+    answer = bundled_assistant.ask(
+        "so do I also accept TeamViewer's privacy policy?", history=["How do ZoomSupport agents reach my computer?"]
+    )
+    assert (answer.unknown_companies, answer.companies) == ([], ["ZoomSupport"])
+    assert "TeamViewer" in answer.per_company[0].deciding
+    # A name no asked policy mentions is still a company the index lacks.
+    assert bundled_assistant.ask("Is Zopim part of Zendesk?").unknown_companies == ["Zendesk"]
+
+
 def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does ZoomSupport need my permission before a remote session?")
     assert answer.practice is None
