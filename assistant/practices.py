@@ -702,6 +702,10 @@ def practices_in_question(question: str) -> list[str]:
     if "access_deletion" in found and found[0] in _KINDS_OF_DATA and _ASKS_A_RIGHT.search(question):
         found.remove("access_deletion")
         found.insert(0, "access_deletion")
+    # "third party ad/tracking cookies" asks who tracks you, whatever for: the cookies are the subject.
+    if "third_party_tracking" in found and "advertising" in found and re.search(r"\bcookies?\b", question, re.I):
+        found.remove("third_party_tracking")
+        found.insert(0, "third_party_tracking")
     # "Do Not Track" contains "track": it is not a cookies/collection question too.
     if "do_not_track" in found:
         found = [n for n in found if n not in ("cookies", "collection")]

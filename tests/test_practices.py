@@ -87,6 +87,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
         ("How can I reach them about privacy?", "contact"),
+        ("Do they allow third party ad cookies on their site?", "third_party_tracking"),
+        ("Do they use cookies for ads?", "advertising"),  # no third party: advertising
         ("Does Zopim hold on to my data longer than InsideSales?", "retention"),
         ("Do they keep my files in Germany?", "international_transfer"),
         ("If they rewrite the privacy notice, does the old one still apply?", "policy_changes"),
