@@ -91,7 +91,7 @@ def resolve(question: str, history: list[str], resolver: CompanyResolver, named_
 def _resolve_turn(
     question: str, earlier: list[Resolved], resolver: CompanyResolver, named_in: NamedIn | None = None
 ) -> Resolved:
-    found = resolver.resolve(question)
+    found = resolver.resolve(question, every_company=_ALL_COMPANIES.search(question) is not None)
     unknown, parties = list(found.unknown), list(found.parties)
     if unknown and named_in is not None:
         last = next((r.policy_ids for r in reversed(earlier) if r.policy_ids), [])

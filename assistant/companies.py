@@ -21,7 +21,7 @@ _NOT_COMPANIES = frozenset(
     whose why will with would you your yes ai api app apps ccpa cpra coppa dnt do-not-track eea eu
     europe european gdpr hipaa uk us usa u.s california californian canada canadian germany singapore
     ireland personal data information privacy policy policies shield internet email emails cookie
-    cookies google analytics mr ms dr ok okay please thanks hi hello
+    cookies mr ms dr ok okay please thanks hi hello
     """.split()
 )
 _POSSESSIVES = frozenset({"my", "your", "our"})
@@ -32,9 +32,12 @@ _NOT_COMPANY_PHRASES = re.compile(
     r"|safe harbou?r|standard contractual clauses|federal trade commission|data protection (officer|authority))\b",
     re.IGNORECASE,
 )
-# A name right after one of these, in a question that names an indexed company, is where the data
-# goes or who gets it ("store my data in India", "share it with Facebook"), not a company asked about.
-_PLACE_OR_PARTY_BEFORE = frozenset({"in", "into", "to", "from", "with", "outside", "within", "across", "via", "at"})
+# A name right after one of these, in a question about indexed companies, is where the data goes, who
+# gets it or what they use ("store my data in India", "share it with Facebook", "use Google Analytics"),
+# not a company asked about.
+_PLACE_OR_PARTY_BEFORE = frozenset(
+    {"in", "into", "to", "from", "with", "outside", "within", "across", "via", "at", "use", "uses", "using"}
+)
 _COMPARING = re.compile(r"\b(compare\w*|comparison|versus|vs\.?|than|differ\w*)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
@@ -85,8 +88,10 @@ class CompanyResolver:
                         best, best_ratio = company.policy_id, ratio
         return best if best_ratio >= 0.8 else None
 
-    def resolve(self, question: str) -> Resolution:
-        """Known companies named in the question (in order of mention) and unknown capitalised names."""
+    def resolve(self, question: str, every_company: bool = False) -> Resolution:
+        """Known companies named in the question (in order of mention) and unknown capitalised names.
+        `every_company`: the question asks of every indexed company ("Which companies use Google
+        Analytics?"), so names in it are parties as beside a named company."""
         matches = list(_WORD.finditer(question))
         words = [(m.start(), m.group().rstrip(".'’").removesuffix("'s").removesuffix("’s")) for m in matches]
         found: list[tuple[int, int, str]] = []
@@ -122,7 +127,7 @@ class CompanyResolver:
                 runs.append([i])
         # A country or region is no company, and beside an indexed company neither is a place or a
         # recipient ("Does Zopim keep my data in Texas?"), unless the question compares companies.
-        beside = bool(found) and not _COMPARING.search(question)
+        beside = (bool(found) or every_company) and not _COMPARING.search(question)
         names = [" ".join(words[i][1] for i in run) for run in runs]
         after = [words[run[0] - 1][1].lower() if run[0] > 0 else "" for run in runs]
         unknown, parties = [], []

@@ -77,6 +77,10 @@ def test_places_and_recipients_are_no_companies_asked_about() -> None:
     # A recipient is kept apart: an answer must come from a clause naming it.
     assert RESOLVER.resolve("Does Zopim share my data with Facebook?").parties == ("Facebook",)
     assert RESOLVER.resolve("Does INSZoom store my data in India?").parties == ()  # a place is no party
+    assert RESOLVER.resolve("Does Zopim use Google Analytics?").parties == ("Google Analytics",)
+    # Asked of every company, a name is a party too.
+    found = RESOLVER.resolve("Which companies use Google Analytics?", every_company=True)
+    assert (found.unknown, found.parties) == ([], ("Google Analytics",))
     # ...unless the question compares companies, or names no indexed company.
     assert RESOLVER.resolve("Compare Zopim with Zendesk").unknown == ["Zendesk"]
     assert RESOLVER.resolve("Is my data safe with Dropbox?").unknown == ["Dropbox"]
