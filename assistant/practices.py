@@ -568,6 +568,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "whether it tells you when it changes the policy",
         _rx(
             r"\b(tell|notify|inform|warn|let (me|us|you) know|e-?mail|heads[- ]up|alert|know)\w*\b[^?]{0,60}\b(chang|updat|modif|revis|amend|rewrit)\w*",
+            r"\b(chang|updat|modif|revis|amend|rewrit)\w*\b[^?]{0,60}\bwithout (first )?(tell|notif|inform|warn|notice|e-?mail|ask)\w*",
         ),
         _rx(  # how the change is made known: notice, or posting for users to find
             r"\b(notif\w*|notice|e-?mail\w*|inform\w*|tell|alert\w*|announc\w*|post\w*|publish\w*|check back|last updated)\b"

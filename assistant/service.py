@@ -66,6 +66,23 @@ _GENERIC_WORDS = _FUNCTION_WORDS | frozenset(
 _WORDS = re.compile(r"[a-z0-9]+")
 # Passages looked at per company when deciding a verdict (the first k are shown).
 _DECIDE_POOL = 10
+# "Can they do it without asking me first?" asks whether it happens without your consent...
+_WITHOUT_ASKING = re.compile(
+    r"\bwithout (first )?(asking|telling|informing|notifying|warning)\b|\bwithout (my|your|our|prior|the user'?s?|any) "
+    r"((explicit|express|prior) )?(consent|permission|approval|authori[sz]ation|agreement|knowledge|ok|okay)\b|"
+    r"\bwithout (consent|permission|approval|authori[sz]ation)\b",
+    re.IGNORECASE,
+)
+# "Will they change it without telling me?" asks the opposite of "will they tell me?".
+_WITHOUT_TELLING = re.compile(
+    r"\bwithout (first )?(telling|notify\w*|notice|informing|warning|letting)\b", re.IGNORECASE
+)
+# ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".
+_NEEDS_CONSENT = re.compile(
+    r"\b(must|shall|needs? to|only (with|after|if|when)|requires?|required)\b[^.;]{0,60}\b(consent|permission|approval|"
+    r"authori[sz]ation|authori[sz]e)\w*|\b(with|upon) your (prior |explicit |express )*(consent|permission|approval)\b",
+    re.IGNORECASE,
+)
 # A deciding clause that announces a list ("will be used only for:") is shown with the list's items
 # after it, as many whole ones as fit in this many characters (at least one).
 _LIST_CHARS = 400
@@ -355,6 +372,8 @@ class Assistant:
             contexts,
             [p.chunk.index for p in passages],
         )
+        if deciding is not None:
+            verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts)
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
@@ -377,6 +396,23 @@ class Assistant:
             deciding=_with_its_list(text, clauses[deciding], passages[deciding].start),
             qualifies=clauses[denial] if denial is not None else "",
         )
+
+
+def _asked_without(
+    question: str, practice: str | None, verdict: Verdict, deciding: int, clauses: list[str], contexts: list[str]
+) -> tuple[Verdict, int]:
+    """The verdict and deciding clause for a question asking whether something happens *without*
+    your consent or notice, which clauses answer the other way round: "Can a tech connect without
+    asking me first?" is "no" when "our Agent must receive your prior explicit consent", and "Will
+    they change the policy without telling me?" is "no" when "you will be provided with 30 days'
+    advance notice"."""
+    if verdict == "yes" and _WITHOUT_ASKING.search(question):
+        for i, clause in enumerate(clauses):
+            if clause and _NEEDS_CONSENT.search(clause) and clause_verdict(practice, clause, contexts[i]):
+                return "no", i
+    if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
+        return ("no" if verdict == "yes" else "yes"), deciding
+    return verdict, deciding
 
 
 def _speaking_sentence(practice: str | None, text: str, passage: Passage, actor: re.Pattern[str]) -> tuple[str, str]:

@@ -227,6 +227,25 @@ def test_a_name_the_policy_mentions_is_no_company_without_a_policy(bundled_assis
     assert bundled_assistant.ask("Is Zopim part of Zendesk?").unknown_companies == ["Zendesk"]
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict", "deciding"),
+    [
+        # "without asking me first?" is answered "no" by a clause requiring consent...
+        ("Can a ZoomSupport tech connect to my PC without asking me first?", "no", "prior explicit consent"),
+        ("Does ZoomSupport need my permission before a remote session?", "yes", "consent"),  # ...asked plainly, yes
+        # "without telling me?" is answered "no" by a clause promising notice.
+        ("Will INSZoom change its privacy policy without telling me?", "no", "advance notice"),
+        ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
+    ],
+)
+def test_a_question_asked_the_other_way_round_gets_the_other_verdict(
+    bundled_assistant, question: str, verdict: str, deciding: str
+) -> None:
+    answer = bundled_assistant.ask(question)
+    assert answer.verdict == verdict
+    assert deciding in answer.per_company[0].deciding
+
+
 def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does ZoomSupport need my permission before a remote session?")
     assert answer.practice is None
