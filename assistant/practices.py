@@ -405,6 +405,18 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     ),
     # A specific measure or object is answered by a clause naming it: "Do they encrypt my data?"
     # is not answered by "we use reasonable safeguards", nor "web beacons?" by a cookie clause.
+    # "Do they keep my card number?" asks whether it is stored: "we may ask you for card
+    # information" says it is collected, not kept.
+    "card_storage": QuestionSense(
+        "payment",
+        "whether it keeps your card number",
+        _rx(
+            r"\b(keep|keeps|kept|store|stores|stored|save|saves|saved|retain\w*|hold|holds)\b[^?]{0,40}\bcards?\b",
+            r"\bcards?\b[^?]{0,30}\b(on file|stored|saved|kept|retained)\b",
+        ),
+        _rx(r"\b(stor(e|es|ed|ing)|retain\w*|keep|keeps|kept|sav(e|es|ed|ing)|hold|holds|on file)\b"),
+        "The company stores or keeps credit card numbers or payment card details, or does not store them.",
+    ),
     "encryption": QuestionSense(
         "security",
         "whether it encrypts your data",

@@ -23,7 +23,7 @@ from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY, named_laws
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
-from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, stance
+from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, on_your_say_so, stance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -374,6 +374,12 @@ class Assistant:
         )
         if deciding is not None:
             verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts)
+        exception = ""
+        if verdict == "no" and deciding is not None:
+            # "We do not store the card number. ... with your approval, we may store your card information":
+            # a denial and its exception in one passage are one "partly".
+            exception = _exception_beside(practice, text, passages[deciding], clauses[deciding])
+            verdict = "partial" if exception else verdict
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
@@ -393,8 +399,8 @@ class Assistant:
             policy_id=policy_id,
             verdict=verdict,
             citations=[cite(passages[i]) for i in chosen],
-            deciding=_with_its_list(text, clauses[deciding], passages[deciding].start),
-            qualifies=clauses[denial] if denial is not None else "",
+            deciding=exception or _with_its_list(text, clauses[deciding], passages[deciding].start),
+            qualifies=clauses[deciding] if exception else clauses[denial] if denial is not None else "",
         )
 
 
@@ -413,6 +419,15 @@ def _asked_without(
     if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
         return ("no" if verdict == "yes" else "yes"), deciding
     return verdict, deciding
+
+
+def _exception_beside(practice: str | None, text: str, passage: Passage, denial: str) -> str:
+    """A sentence of the denial's passage that affirms the practice on your say-so, else ""."""
+    for start, end in passage.sentences:
+        sentence = text[start:end]
+        if sentence != denial and on_your_say_so(sentence) and clause_verdict(practice, sentence) in ("yes", "partial"):
+            return sentence
+    return ""
 
 
 def _speaking_sentence(practice: str | None, text: str, passage: Passage, actor: re.Pattern[str]) -> tuple[str, str]:

@@ -47,7 +47,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
     | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location", "staff_access"}
-    | {"automated_decisions", "third_party_tracking"}
+    | {"automated_decisions", "third_party_tracking", "card_storage"}
 )
 
 _I = re.IGNORECASE
@@ -152,6 +152,13 @@ _ON_YOUR_SAY_SO = re.compile(
     r"\b(your|their)\s+(prior\s+|express\s+|explicit\s+|written\s+)?(consent|permission|approval|authori[sz]ation|opt-?in)\b",
     _I,
 )
+
+
+def on_your_say_so(text: str) -> bool:
+    """Whether the text makes something depend on your consent ("if you have given us your approval")."""
+    return _ON_YOUR_SAY_SO.search(text) is not None
+
+
 # A right exercised through someone else: "if a customer requests that we remove information on
 # their behalf", "should direct his or her inquiry to the customer". You can have it done, not
 # ask for it yourself.

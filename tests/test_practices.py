@@ -87,6 +87,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
         ("How can I reach them about privacy?", "contact"),
+        ("Do they keep my credit card number on file?", "card_storage"),
         ("Will they change the policy without telling me?", "change_notice"),
         ("Do they allow third party ad cookies on their site?", "third_party_tracking"),
         ("Do they use cookies for ads?", "advertising"),  # no third party: advertising

@@ -45,6 +45,16 @@ def test_a_denial_and_its_exception_are_both_quoted(bundled_assistant) -> None:
     )
 
 
+def test_keeping_a_card_number_is_not_answered_by_collecting_card_data(bundled_assistant) -> None:
+    # Zopim asks for card information and says nothing of keeping the number.
+    answer = bundled_assistant.ask("Does Zopim keep my credit card number?")
+    assert (answer.practice, answer.verdict) == ("card_storage", "not_stated")
+    # INSZoom's denial and its exception sit in one passage: both are the answer.
+    answer = bundled_assistant.ask("Does INSZoom save my card number?")
+    assert answer.verdict == "partial"
+    assert answer.per_company[0].qualifies == "We do not store the actual credit card number."
+
+
 def test_a_plain_answer_qualifies_nothing(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does Instant Prospect Conversion sell my personal data?")
     assert [p.qualifies for p in answer.per_company] == [""]
