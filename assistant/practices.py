@@ -448,6 +448,23 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "SOC 2, PCI DSS or HIPAA.",
         needs_base=False,
     ),
+    "two_factor": QuestionSense(
+        "security",
+        "whether it offers two-factor authentication",
+        _rx(r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"),
+        _rx(r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"),
+        "Accounts are protected by two-factor or multi-factor authentication.",
+        drops=("collection",),  # "for logging in" is no collection question
+        needs_base=False,
+    ),
+    # "Will they compensate me if they leak my data?" is not answered by how they protect it.
+    "compensation": QuestionSense(
+        "security",
+        "whether it compensates you for a breach",
+        _rx(r"\b(compensat\w*|reimburs\w*|damages|refund\w*|liab(le|ility))\b", r"\bpay (me|us|you)\b"),
+        _rx(r"\b(compensat\w*|reimburs\w*|damages|refund\w*|liab(le|ility)|indemnif\w*)\b"),
+        "The company compensates users or accepts liability for damages after a data breach.",
+    ),
     "tracking_pixels": QuestionSense(
         "cookies",
         "whether it uses web beacons or tracking pixels",

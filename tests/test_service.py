@@ -269,6 +269,8 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Will INSZoom tell me if my data gets exposed in a security breach?", "not_stated"),
         ("Is Zopim ISO 27001 or SOC 2 certified?", "not_stated"),
         ("Is INSZoom ISO 27001 certified?", "yes"),
+        ("Does InsideSales offer two-factor authentication?", "not_stated"),  # its "Log-in APIs" are no 2FA
+        ("Will ZoomSupport compensate me if it leaks my data?", "not_stated"),  # security clauses, no liability
         ("Can I stop ZoomSupport from calling me?", "yes"),  # its "Do Not Call" list
         ("Does Zopim have a data protection officer?", "not_stated"),  # support contacts, no DPO
         ("Does INSZoom have a data protection officer?", "yes"),
