@@ -410,9 +410,10 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     "card_storage": QuestionSense(
         "payment",
         "whether it keeps your card number",
-        _rx(
-            r"\b(keep|keeps|kept|store|stores|stored|save|saves|saved|retain\w*|hold|holds)\b[^?]{0,40}\bcards?\b",
-            r"\bcards?\b[^?]{0,30}\b(on file|stored|saved|kept|retained)\b",
+        _rx(  # "how long do they keep my card information?" asks for a period: retention's
+            r"^(?!.*\bhow long\b).*\b(keep|keeps|kept|store|stores|stored|save|saves|saved|retain\w*|hold|holds)\b"
+            r"[^?]{0,40}\bcards?\b",
+            r"^(?!.*\bhow long\b).*\bcards?\b[^?]{0,30}\b(on file|stored|saved|kept|retained)\b",
         ),
         _rx(r"\b(stor(e|es|ed|ing)|retain\w*|keep|keeps|kept|sav(e|es|ed|ing)|hold|holds|on file)\b"),
         "The company stores or keeps credit card numbers or payment card details, or does not store them.",

@@ -88,6 +88,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Which company keeps my data the longest?", "retention"),
         ("How can I reach them about privacy?", "contact"),
         ("Do they keep my credit card number on file?", "card_storage"),
+        ("How long do they retain my credit card information?", "payment"),  # a period: not whether it is kept
         ("Do they have two factor authentication for logging in?", "two_factor"),
         ("If they leak my data will they pay me any compensation?", "compensation"),
         ("Will they change the policy without telling me?", "change_notice"),
