@@ -352,6 +352,10 @@ class QuestionSense:
     needs_base: bool = True  # False: the question's own wording is enough, its base practice is implied
 
 
+_TWO_FACTOR = _rx(
+    r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"
+)
+
 # Question-only practices. "Do they train AI on my chats?" is answered by a clause about
 # training models, not by one about collecting chats. "Do they collect data from kids?" asks
 # whether it happens (a "does not knowingly collect" clause answers no: it is decided as an
@@ -452,8 +456,8 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     "two_factor": QuestionSense(
         "security",
         "whether it offers two-factor authentication",
-        _rx(r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"),
-        _rx(r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"),
+        _TWO_FACTOR,
+        _TWO_FACTOR,  # asked and answered in the same words
         "Accounts are protected by two-factor or multi-factor authentication.",
         drops=("collection",),  # "for logging in" is no collection question
         needs_base=False,

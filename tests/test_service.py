@@ -192,23 +192,6 @@ def test_what_the_policy_never_addresses_is_not_stated(bundled_assistant, questi
     assert not answer.citations
 
 
-@pytest.mark.parametrize(
-    ("question", "verdict", "deciding"),
-    [
-        ("Is INSZoom GDPR compliant?", "not_stated", ""),  # its rights clauses name the CCPA only
-        ("What rights do I have under GDPR with INSZoom?", "not_stated", ""),
-        ("What rights do I have under GDPR with IPC?", "yes", "EEA"),
-        ("What are my CCPA rights with INSZoom?", "yes", "CCPA"),
-    ],
-)
-def test_a_question_about_one_law_is_not_answered_by_a_clause_about_another(
-    bundled_assistant, question: str, verdict: str, deciding: str
-) -> None:
-    answer = bundled_assistant.ask(question)
-    assert answer.verdict == verdict
-    assert deciding in answer.per_company[0].deciding
-
-
 def test_a_named_recipient_is_answered_only_by_a_clause_naming_it(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does Zopim share my data with Facebook?")  # Zopim names no Facebook
     assert answer.verdict == "not_stated"
@@ -235,25 +218,6 @@ def test_a_name_the_policy_mentions_is_no_company_without_a_policy(bundled_assis
     assert "TeamViewer" in answer.per_company[0].deciding
     # A name no asked policy mentions is still a company the index lacks.
     assert bundled_assistant.ask("Is Zopim part of Zendesk?").unknown_companies == ["Zendesk"]
-
-
-@pytest.mark.parametrize(
-    ("question", "verdict", "deciding"),
-    [
-        # "without asking me first?" is answered "no" by a clause requiring consent...
-        ("Can a ZoomSupport tech connect to my PC without asking me first?", "no", "prior explicit consent"),
-        ("Does ZoomSupport need my permission before a remote session?", "yes", "consent"),  # ...asked plainly, yes
-        # "without telling me?" is answered "no" by a clause promising notice.
-        ("Will INSZoom change its privacy policy without telling me?", "no", "advance notice"),
-        ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
-    ],
-)
-def test_a_question_asked_the_other_way_round_gets_the_other_verdict(
-    bundled_assistant, question: str, verdict: str, deciding: str
-) -> None:
-    answer = bundled_assistant.ask(question)
-    assert answer.verdict == verdict
-    assert deciding in answer.per_company[0].deciding
 
 
 def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
@@ -295,9 +259,20 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         ("Will Instant Prospect Conversion let me know when they change their privacy policy?", "partial", "will post"),
         ("Does IPC know where I am physically located?", "partial", "general location at a city or country level"),
         ("Do third parties track me with cookies on INSZoom's website?", "no", "do not use third-party cookies"),
+        # A question about one law is not answered by a clause about another only.
+        ("Is INSZoom GDPR compliant?", "not_stated", ""),  # its rights clauses name the CCPA only
+        ("What rights do I have under GDPR with INSZoom?", "not_stated", ""),
+        ("What rights do I have under GDPR with IPC?", "yes", "EEA"),
+        ("What are my CCPA rights with INSZoom?", "yes", "CCPA"),
+        # Asked the other way round: "without asking me first?" is "no" by a clause requiring consent...
+        ("Can a ZoomSupport tech connect to my PC without asking me first?", "no", "prior explicit consent"),
+        ("Does ZoomSupport need my permission before a remote session?", "yes", "consent"),  # ...asked plainly, yes
+        # ...and "without telling me?" is "no" by a clause promising notice.
+        ("Will INSZoom change its privacy policy without telling me?", "no", "advance notice"),
+        ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
     ],
 )
-def test_question_senses_decide_on_the_clauses_that_answer_them(
+def test_how_a_question_is_put_decides_which_clauses_answer_it(
     bundled_assistant, question: str, verdict: str, deciding: str
 ) -> None:
     answer = bundled_assistant.ask(question)
