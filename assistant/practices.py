@@ -407,8 +407,6 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("sale",),  # "if the company is sold" sells the business, not your data
         needs_base=False,
     ),
-    # A specific measure or object is answered by a clause naming it: "Do they encrypt my data?"
-    # is not answered by "we use reasonable safeguards", nor "web beacons?" by a cookie clause.
     # "Do they keep my card number?" asks whether it is stored: "we may ask you for card
     # information" says it is collected, not kept.
     "card_storage": QuestionSense(
@@ -422,6 +420,8 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         _rx(r"\b(stor(e|es|ed|ing)|retain\w*|keep|keeps|kept|sav(e|es|ed|ing)|hold|holds|on file)\b"),
         "The company stores or keeps credit card numbers or payment card details, or does not store them.",
     ),
+    # A specific measure or object is answered by a clause naming it: "Do they encrypt my data?"
+    # is not answered by "we use reasonable safeguards", nor "web beacons?" by a cookie clause.
     "encryption": QuestionSense(
         "security",
         "whether it encrypts your data",

@@ -372,14 +372,14 @@ class Assistant:
             contexts,
             [p.chunk.index for p in passages],
         )
-        if deciding is not None:
-            verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts)
         exception = ""
         if verdict == "no" and deciding is not None:
             # "We do not store the card number. ... with your approval, we may store your card information":
             # a denial and its exception in one passage are one "partly".
             exception = _exception_beside(practice, text, passages[deciding], clauses[deciding])
             verdict = "partial" if exception else verdict
+        if deciding is not None:
+            verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts)
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
