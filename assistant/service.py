@@ -361,9 +361,13 @@ class Assistant:
                 for c, p in zip(judged, passages, strict=True)
             ]
         if parties:
-            # "Does Zopim share my data with Facebook?" is answered only by a passage naming Facebook.
+            # "Does Zopim share my data with Facebook?" is answered only by a passage naming Facebook,
+            # or by a denial, which holds for everyone: "We do not sell any personal information".
             named = re.compile(r"\b(" + "|".join(map(re.escape, parties)) + r")\b", re.IGNORECASE)
-            judged = [c if named.search(p.chunk.text) else "" for c, p in zip(judged, passages, strict=True)]
+            judged = [
+                c if named.search(p.chunk.text) or clause_verdict(practice, c, x) == "no" else ""
+                for c, p, x in zip(judged, passages, contexts, strict=True)
+            ]
         verdict, deciding, denial = decision(
             practice,
             judged,

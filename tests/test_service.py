@@ -199,6 +199,10 @@ def test_a_named_recipient_is_answered_only_by_a_clause_naming_it(bundled_assist
     # ...and a follow-up asks of the same recipient.
     answer = bundled_assistant.ask("and InsideSales?", history=["Does Zopim share my data with Facebook?"])
     assert "Facebook" in answer.per_company[0].deciding
+    # A denial holds for every recipient.
+    answer = bundled_assistant.ask("Does INSZoom sell my data to Facebook?")
+    assert answer.verdict == "no"
+    assert "We do not sell any personal information." in answer.per_company[0].deciding
     answer = bundled_assistant.ask("Which of these companies use Google Analytics?")  # none names it
     assert [part.verdict for part in answer.per_company] == ["not_stated"] * 5
     answer = bundled_assistant.ask("Can InsideSales read what I send with Gmail?")
