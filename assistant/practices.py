@@ -305,6 +305,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "contact": _rx(
         r"\b(who|how|where)\b.{0,20}\b(contact|reach(?!\s+(my|your|into)\b)|complain|email|write|call|talk)\b",
+        r"\b(can|could|may) (i|we) (e-?mail|write to|call|phone|talk to|speak (to|with)|message)\b",
         r"\bcontact\b",
         r"\b(dpo|data protection officer|privacy officer)\b",
         r"\b(phone|telephone)( number| line)?\b",

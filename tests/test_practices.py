@@ -87,6 +87,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
         ("How can I reach them about privacy?", "contact"),
+        ("Can I email someone there about my data?", "contact"),
+        ("Can I email them to delete my data?", "access_deletion"),
         ("Do they keep my credit card number on file?", "card_storage"),
         ("How long do they retain my credit card information?", "payment"),  # a period: not whether it is kept
         ("Do they have two factor authentication for logging in?", "two_factor"),
