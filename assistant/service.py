@@ -77,6 +77,18 @@ _WITHOUT_ASKING = re.compile(
 _WITHOUT_TELLING = re.compile(
     r"\bwithout (first )?(telling|notify\w*|notice|informing|warning|letting)\b", re.IGNORECASE
 )
+# "Do they wipe my data as soon as I stop using them?" asks the opposite of "do they keep it after?"...
+_DELETED_AT_ONCE = re.compile(
+    r"\b(delet|wip|eras|remov|purg|destroy|gone)\w*\b[^?]{0,50}\b(as soon as|immediately|right (away|after)|straight away|"
+    r"the moment)\b",
+    re.IGNORECASE,
+)
+# ...which a clause keeping it afterwards answers: "We may retain your data even after you stop using our services".
+_KEPT_AFTER = re.compile(
+    r"\b(retain|keep|kept|store|hold|maintain)\w*\b[^.;]{0,80}\b(after|following|once)\b[^.;]{0,40}"
+    r"\b(stop|clos|terminat|cancel|delet|deactivat|inactive|end)\w*",
+    re.IGNORECASE,
+)
 # ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".
 _NEEDS_CONSENT = re.compile(
     r"\b(must|shall|needs? to|only (with|after|if|when)|requires?|required)\b[^.;]{0,60}\b(consent|permission|approval|"
@@ -415,13 +427,18 @@ def _asked_without(
     your consent or notice, which clauses answer the other way round: "Can a tech connect without
     asking me first?" is "no" when "our Agent must receive your prior explicit consent", and "Will
     they change the policy without telling me?" is "no" when "you will be provided with 30 days'
-    advance notice"."""
+    advance notice", and "Do they wipe my data as soon as I stop using them?" is "no" when "we may
+    retain your data even after you stop using our services"."""
     if verdict == "yes" and _WITHOUT_ASKING.search(question):
         for i, clause in enumerate(clauses):
             if clause and _NEEDS_CONSENT.search(clause) and clause_verdict(practice, clause, contexts[i]):
                 return "no", i
     if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
         return ("no" if verdict == "yes" else "yes"), deciding
+    if practice == "retention" and _DELETED_AT_ONCE.search(question):
+        for i, clause in enumerate(clauses):
+            if clause and _KEPT_AFTER.search(clause) and clause_verdict(practice, clause, contexts[i]):
+                return "no", i
     return verdict, deciding
 
 
