@@ -262,6 +262,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"(the )?(longest|shortest|longer|shorter))\b",
         r"\bafter (i )?(delete|close|cancel|leave)",
         r"\b(once|after|as soon as) (i )?(close|cancel|delete|leave|stop|quit|terminate)\w*",
+        r"\b(immediately|right away|straight away|at once)\b[^?]{0,20}\b(when|if|after|once) (i )?"
+        r"(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\bget rid of\b",
     ),
     "access_deletion": _rx(

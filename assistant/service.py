@@ -86,7 +86,8 @@ _DELETED_AT_ONCE = re.compile(
 # ...which a clause keeping it afterwards answers: "We may retain your data even after you stop using our services".
 _KEPT_AFTER = re.compile(
     r"\b(retain|keep|kept|store|hold|maintain)\w*\b[^.;]{0,80}\b(after|following|once)\b[^.;]{0,40}"
-    r"\b(stop|clos|terminat|cancel|delet|deactivat|inactive|end)\w*",
+    r"\b(stop|clos|terminat|cancel|delet|deactivat|inactive|end)\w*|"
+    r"\bdelet\w*\b[^.;]{0,80}\b(eventually|after (\d+|a|one|two|three|six|thirty|sixty|ninety) (days?|weeks?|months?|years?))\b",
     re.IGNORECASE,
 )
 # ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".

@@ -86,6 +86,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Could my data end up stored in the US?", "international_transfer"),
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
+        ("Do they delete my data immediately when I close my account?", "retention"),
         ("How can I reach them about privacy?", "contact"),
         ("Can I email someone there about my data?", "contact"),
         ("Can I email them to delete my data?", "access_deletion"),

@@ -276,6 +276,7 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
         # ...and "wiped as soon as I stop?" is "no" by a clause keeping data afterwards.
         ("Does ZoomSupport wipe my data as soon as I stop using it?", "no", "even after you stop using our services"),
+        ("Does INSZoom delete my data immediately when I close my account?", "no", "deleted"),
     ],
 )
 def test_how_a_question_is_put_decides_which_clauses_answer_it(
