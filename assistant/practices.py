@@ -270,6 +270,9 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
         r"\b(correct|fix|edit|update|change)\w*\b.{0,25}\b" + _DATA,
         r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all|their|your|our)\b.{0,15}" + _DATA,
+        r"\b(see|view|access|get|know|find out|tell me)\b.{0,10}\b(what|which)\b.{0,25}"
+        + _DATA
+        + r".{0,25}\b(have|has|hold|holds|keep|keeps|store|stores)\b.{0,10}\b(on|about) (me|us)\b",
         r"\bportab\w*",
         r"\b(close|deactivat\w*|cancel)\b.{0,20}\baccounts?\b",
         r"\baccount (deactivation|deletion|closure|closing)\b",
@@ -281,6 +284,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\bunsubscrib\w*",
         r"\b(promo\w*|marketing|newsletters?|spam)\b",
         r"\bstop (sending|emailing|calling|texting|contacting|the emails|the calls|getting)",
+        r"\bstop \w+ (from )?(sending|e-?mailing|calling|texting|contacting|messaging)\b",
         r"\b(emails|texts|messages|calls) from (them|you)\b",
     ),
     "legal_rights": _rx(
@@ -637,7 +641,9 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",
-        _rx(r"\b(e-?mails?|newsletters?|promo\w*|marketing|messages?|texts?|sms|calls?|mailings?|spam|offers)\b"),
+        _rx(
+            r"\b(e-?mail(s|ing)?|newsletters?|promo\w*|marketing|messag(es?|ing)|text(s|ing)?|sms|call(s|ing)?|mailings?|spam|offers)\b"
+        ),
         _rx(
             r"\b(e-?mails?|newsletters?|promo\w*|marketing|messages?|communications?|texts?|sms|calls?|mailings?)\b",
             r"\b(unsubscrib\w*|offers|advertis\w*|solicitations?)\b",

@@ -89,6 +89,9 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they delete my data immediately when I close my account?", "retention"),
         ("How can I reach them about privacy?", "contact"),
         ("Can I email someone there about my data?", "contact"),
+        ("Can I stop them from emailing me?", "marketing_messages"),
+        ("Can I see what data they have on me?", "access_deletion"),
+        ("Can I see which information they share?", "sharing"),
         ("Can I email them to delete my data?", "access_deletion"),
         ("Do they keep my credit card number on file?", "card_storage"),
         ("How long do they retain my credit card information?", "payment"),  # a period: not whether it is kept
