@@ -82,7 +82,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they track my GPS location?", "precise_location"),
         ("Is my data safe from hackers?", "security"),
         ("Do they have a data protection officer?", "data_protection_officer"),
-        ("How do I get them to stop calling me?", "marketing_optout"),
+        ("How do I get them to stop calling me?", "marketing_messages"),  # calls are messages
         ("Could my data end up stored in the US?", "international_transfer"),
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
