@@ -32,13 +32,13 @@ _NOT_COMPANY_PHRASES = re.compile(
     r"|safe harbou?r|standard contractual clauses|federal trade commission|data protection (officer|authority))\b",
     re.IGNORECASE,
 )
-# A name right after one of these, in a question about indexed companies, is where the data goes, who
-# gets it or what they use ("store my data in India", "share it with Facebook", "use Google Analytics"),
-# not a company asked about.
-_PLACE_OR_PARTY_BEFORE = frozenset(
-    {"in", "into", "to", "from", "with", "outside", "within", "across", "via", "at", "use", "uses", "using"}
-)
-_COMPARING = re.compile(r"\b(compare\w*|comparison|versus|vs\.?|than|differ\w*)\b", re.IGNORECASE)
+# A name right after one of these, in a question about indexed companies, is not a company asked
+# about: a place ("I live in Texas", "servers in New York")...
+_PLACE_BEFORE = frozenset({"in", "into", "from", "outside", "within", "across", "at"})
+# ...or who gets the data or what they use ("share it with Facebook", "use Google Analytics").
+_PARTY_BEFORE = frozenset({"with", "to", "via", "use", "uses", "using"})
+# ...unless the word before it is an indexed company or a comparison: "Compare Zopim with Zendesk".
+_COMPARING = frozenset({"compare", "compared", "comparing", "comparison", "versus", "vs", "than", "differ", "differs"})
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -126,15 +126,23 @@ class CompanyResolver:
             else:
                 runs.append([i])
         # A country or region is no company, and beside an indexed company neither is a place or a
-        # recipient ("Does Zopim keep my data in Texas?"), unless the question compares companies.
-        beside = (bool(found) or every_company) and not _COMPARING.search(question)
-        names = [" ".join(words[i][1] for i in run) for run in runs]
-        after = [words[run[0] - 1][1].lower() if run[0] > 0 else "" for run in runs]
+        # recipient ("Does Zopim keep my data in Texas?", "share it with Facebook"), unless it is
+        # set against a company ("Compare Zopim with Zendesk", "How does Zopim compare to Zendesk?").
+        beside = bool(found) or every_company
         unknown, parties = [], []
-        for name, before in zip(names, after, strict=True):
+        for run in runs:
+            name = " ".join(words[i][1] for i in run)
             if name.lower() in _places():
                 continue
-            (parties if beside and before in _PLACE_OR_PARTY_BEFORE else unknown).append(name)
+            before = words[run[0] - 1][1].lower() if run[0] > 0 else ""
+            set_against = (
+                before in ("with", "to", "against")
+                and run[0] > 1
+                and (run[0] - 2 in used or words[run[0] - 2][1].lower() in _COMPARING)
+            )
+            if beside and not set_against and before in _PLACE_BEFORE:
+                continue
+            (parties if beside and not set_against and before in _PARTY_BEFORE else unknown).append(name)
         spans = tuple((start, end) for start, end, _ in found)
         return Resolution(
             list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans, tuple(dict.fromkeys(parties))

@@ -77,6 +77,10 @@ def test_places_and_recipients_are_no_companies_asked_about() -> None:
     # A recipient is kept apart: an answer must come from a clause naming it.
     assert RESOLVER.resolve("Does Zopim share my data with Facebook?").parties == ("Facebook",)
     assert RESOLVER.resolve("Does INSZoom store my data in India?").parties == ()  # a place is no party
+    assert RESOLVER.resolve("I live in Texas. Can Zopim sell my data?").parties == ()  # nor a state
+    found = RESOLVER.resolve("Compare how INSZoom and Zopim share data with Facebook")
+    assert (found.unknown, found.parties) == ([], ("Facebook",))
+    assert RESOLVER.resolve("How does Zopim compare to Zendesk on cookies?").unknown == ["Zendesk"]
     assert RESOLVER.resolve("Does Zopim use Google Analytics?").parties == ("Google Analytics",)
     # Asked of every company, a name is a party too.
     found = RESOLVER.resolve("Which companies use Google Analytics?", every_company=True)

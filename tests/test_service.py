@@ -199,6 +199,8 @@ def test_a_named_recipient_is_answered_only_by_a_clause_naming_it(bundled_assist
     # ...and a follow-up asks of the same recipient.
     answer = bundled_assistant.ask("and InsideSales?", history=["Does Zopim share my data with Facebook?"])
     assert "Facebook" in answer.per_company[0].deciding
+    # Where the user lives is no recipient.
+    assert bundled_assistant.ask("I live in Texas. Does Zopim use cookies?").verdict == "yes"
     # A denial holds for every recipient.
     answer = bundled_assistant.ask("Does INSZoom sell my data to Facebook?")
     assert answer.verdict == "no"
