@@ -37,7 +37,7 @@ _NOT_COMPANY_PHRASES = re.compile(
 _PLACE_BEFORE = frozenset({"in", "into", "from", "outside", "within", "across", "at"})
 # ...or who gets the data or what they use ("share it with Facebook", "use Google Analytics").
 _PARTY_BEFORE = frozenset({"with", "to", "via", "use", "uses", "using"})
-# ...unless the word before it is an indexed company or a comparison: "Compare Zopim with Zendesk".
+# ...unless "with" or "to" follows an indexed company or a comparison: "Compare Zopim with Zendesk".
 _COMPARING = frozenset({"compare", "compared", "comparing", "comparison", "versus", "vs", "than", "differ", "differs"})
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*[A-Za-z0-9]|[A-Za-z0-9]")
 
@@ -125,24 +125,19 @@ class CompanyResolver:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        # A country or region is no company, and beside an indexed company neither is a place or a
-        # recipient ("Does Zopim keep my data in Texas?", "share it with Facebook"), unless it is
-        # set against a company ("Compare Zopim with Zendesk", "How does Zopim compare to Zendesk?").
+        # A country or region is no company, and beside an indexed company neither is a place ("I live
+        # in Texas") or a recipient ("share it with Facebook"), unless it is set against a company
+        # ("Compare Zopim with Zendesk", "How does Zopim compare to Zendesk?").
         beside = bool(found) or every_company
         unknown, parties = [], []
         for run in runs:
             name = " ".join(words[i][1] for i in run)
-            if name.lower() in _places():
-                continue
             before = words[run[0] - 1][1].lower() if run[0] > 0 else ""
-            set_against = (
-                before in ("with", "to", "against")
-                and run[0] > 1
-                and (run[0] - 2 in used or words[run[0] - 2][1].lower() in _COMPARING)
-            )
-            if beside and not set_against and before in _PLACE_BEFORE:
+            if name.lower() in _places() or (beside and before in _PLACE_BEFORE):
                 continue
-            (parties if beside and not set_against and before in _PARTY_BEFORE else unknown).append(name)
+            against = run[0] > 1 and (run[0] - 2 in used or words[run[0] - 2][1].lower() in _COMPARING)
+            party = beside and before in _PARTY_BEFORE and not (before in ("with", "to") and against)
+            (parties if party else unknown).append(name)
         spans = tuple((start, end) for start, end, _ in found)
         return Resolution(
             list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans, tuple(dict.fromkeys(parties))
