@@ -1,7 +1,7 @@
 """Verdicts decided from what clauses say, never from how the question is worded.
 
 `clause_verdict` reads one clause (a sentence, table row or paragraph) and says
-whether it affirms, denies or qualifies a practice; `decide` turns ranked clauses
+whether it affirms, denies or qualifies a practice; `decision` turns ranked clauses
 into one verdict and names the clause that decided it.
 
 Conventions:
@@ -13,7 +13,7 @@ Conventions:
   processor", "unless required by law") or a qualification ("we do not sell in the
   conventional sense ... may be considered a sale"). A clause reports its own stance:
   a denial whose exception only points elsewhere ("except as described below / in
-  Section 4 / in this policy") is "no", and `decide` turns it into "partial" when a
+  Section 4 / in this policy") is "no", and `decision` turns it into "partial" when a
   lower-ranked clause affirms. A denial gated only on your consent ("we will not
   share it without your permission") stays "no": by default it does not happen.
   "We share it only in the following cases:" or "only with our processor" is "yes";
@@ -582,19 +582,6 @@ class Decision(NamedTuple):
     verdict: Verdict
     deciding: int | None  # the clause the verdict was read from (None: not stated)
     denial: int | None = None  # the denial the deciding clause qualifies, for a "partial" read that way
-
-
-def decide(
-    practice: str | None,
-    clauses: Sequence[str],
-    scores: Sequence[float] | None = None,
-    margin: float = 0.1,
-    contexts: Sequence[str] | None = None,
-    chunks: Sequence[int] | None = None,
-) -> tuple[Verdict, int | None]:
-    """The verdict and the deciding clause's index (see `decision`)."""
-    verdict, deciding, _ = decision(practice, clauses, scores, margin, contexts, chunks)
-    return verdict, deciding
 
 
 def decision(
