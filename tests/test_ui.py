@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -301,3 +303,17 @@ def test_profile_summarises_every_practice_and_exports_it(handlers):
     assert "InsideSales" in markdown
     with pytest.raises(InputError, match="Pick a company"):
         handlers.profile(None)
+
+
+def test_exports_live_in_one_folder_made_on_use_and_removed_with_the_handlers(bundled_assistant):
+    made_before = set(Path(tempfile.gettempdir()).glob("policy-assistant-export-*"))
+    handlers = Handlers(bundled_assistant)
+    assert set(Path(tempfile.gettempdir()).glob("policy-assistant-export-*")) == made_before
+    _page, paths = handlers.profile("zopim")
+    folder = Path(paths[0]).parent
+    assert folder.is_dir()
+    assert folder not in made_before
+    assert {Path(p).parent for p in handlers.profile("inszoom")[1]} == {folder}
+    del handlers
+    gc.collect()
+    assert not folder.exists()

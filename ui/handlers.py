@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +44,14 @@ class Handlers:
         self.assistant = assistant
         # Adding and deleting are rare and write to the shared index: one at a time.
         self._write_lock = threading.Lock()
-        self._export_dir = Path(tempfile.mkdtemp(prefix="policy-assistant-export-"))
+        self._exports: Path | None = None
+
+    def _export_dir(self) -> Path:
+        """A private folder for profile exports, made on first use and removed with the handlers (or at exit)."""
+        if self._exports is None:
+            self._exports = Path(tempfile.mkdtemp(prefix="policy-assistant-export-"))
+            weakref.finalize(self, shutil.rmtree, self._exports, ignore_errors=True)
+        return self._exports
 
     # -- companies -----------------------------------------------------------------------------
 
@@ -160,7 +169,7 @@ class Handlers:
         profile = self.profile_of(policy_id)
         rows = [(r.label, r.verdict, r.citation) for r in profile.rows]
         actions = [(ACTION_TITLES[action_kind(c.quote)], c) for c in profile.actions]
-        stem = self._export_dir / f"privacy-profile-{policy_id}"
+        stem = self._export_dir() / f"privacy-profile-{policy_id}"
         exports = {
             ".md": profile.to_markdown(),
             ".csv": profile.to_csv(),
