@@ -314,7 +314,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(can|could|may) (i|we) (e-?mail|write to|call|phone|talk to|speak (to|with)|message)\b",
         r"\bcontact\b",
         r"\b(dpo|data protection officer|privacy officer)\b",
-        r"\b(phone|telephone)( number| line)?\b",
+        r"\b(?<!my )(?<!your )(phone|telephone)( number| line)?\b",  # my phone is data; theirs is a way to reach them
         r"\bcomplain\w*",
     ),
     "security": _rx(
@@ -336,7 +336,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "collection": _rx(
         r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*|grab\w*|captur\w*|"
-        r"scrap(e|es|ed|ing)|snoop\w*|hoover\w*)\b",
+        r"scrap(e|es|ed|ing)|snoop\w*|hoover\w*|eavesdrop\w*|listen\w* (in )?(to|on))\b",
         r"\btrain\w*\b.{0,40}\b(ai|model|models|algorithm\w*|llm|chatbot)\b",
         r"\b(ai|model|models)\b.{0,30}\btrain\w*",
         r"\bwhat (data|info\w*|personal data|personal information)\b",

@@ -74,6 +74,9 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does Zopim use cookies without my consent?", "cookies"),
         ("What happens to my data if the company is sold?", "business_transfer"),
         ("Is there a phone number I can call about privacy?", "contact"),
+        ("Do they record my phone calls?", "collection"),  # my phone is data; theirs is a way to reach them
+        ("Do they collect my phone number?", "collection"),
+        ("Do they listen to my calls?", "collection"),
         ("Do they encrypt my data?", "encryption"),
         ("Will they tell me if my data is exposed in a breach?", "breach_notification"),
         ("Are they SOC 2 certified?", "certification"),
