@@ -373,6 +373,13 @@ class Assistant:
                 c if not (found := named_laws(f"{p.chunk.section}\n{text[p.start : p.end]}")) or found & laws else ""
                 for c, p in zip(judged, passages, strict=True)
             ]
+        if practice == "collection" and (kinds := _stems_of_what_is_collected(question, names)):
+            # "Does InsideSales record my phone calls?" is answered by a clause on calls, not by
+            # "we will collect and use certain of your information".
+            judged = [
+                c if kinds & _stems(f"{p.chunk.section}\n{text[p.start : p.end]}") else ""
+                for c, p in zip(judged, passages, strict=True)
+            ]
         if parties:
             # "Does Zopim share my data with Facebook?" is answered only by a passage naming Facebook,
             # or by a denial, which holds for everyone: "We do not sell any personal information".
@@ -506,6 +513,23 @@ def _subject_stems(question: str, names: list[str]) -> set[str]:
     uses left out (empty when it names nothing else)."""
     ignore = _GENERIC_WORDS | {w for name in names for w in _WORDS.findall(name.lower())}
     return _stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2))
+
+
+# Verbs of collecting: what a collection question names besides them is the kind of data asked about.
+_COLLECTING = frozenset(
+    """
+    collect collects collected collecting gather gathers harvest harvests record records recorded recording
+    log logs logged logging track tracks tracked tracking monitor monitors monitoring scan scans scanning
+    read reads reading grab grabs capture captures scrape scrapes snoop snoops hoover eavesdrop listen listens
+    listening receive receives obtain obtains save saves store stores stored keep keeps kept know knows see
+    sees access accesses hold holds ask asking automatically automatic
+    """.split()
+)
+
+
+def _stems_of_what_is_collected(question: str, names: list[str]) -> set[str]:
+    """Stems of the kind of data a collection question names ("my phone calls"); empty when it names none."""
+    return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in _COLLECTING), names)
 
 
 # Words that ask for something without saying what: "compare them", "tell me about Zopim".

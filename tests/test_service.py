@@ -247,6 +247,11 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Can I object to InsideSales processing my data?", "not_stated"),  # "Local Storage Objects" is no objection
         ("Does INSZoom use automated decision-making or profiling?", "not_stated"),
         ("Who is the data controller for Instant Prospect Conversion?", "yes"),
+        # A kind of data is answered by a clause on that kind, not by "we collect certain of your information".
+        ("Does InsideSales record my phone calls?", "not_stated"),
+        ("Does Zopim read my chat transcripts?", "not_stated"),
+        ("Does ZoomSupport record my support calls?", "yes"),  # "Audio and/or video recording of a call/session"
+        ("Does INSZoom collect my IP address?", "yes"),
     ],
 )
 def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant, question: str, verdict: str) -> None:
