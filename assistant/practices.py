@@ -625,6 +625,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"clear\w*|remov\w*|avoid\w*|manag\w*|say no)\b[^?]{0,40}\b(cookies?|trackers?|tracking|pixels?)\b",
             r"\b(cookies?|trackers?|tracking)\b[^?]{0,30}\b(optional|opt\w*[- ]?out|disabl\w*|turn\w* off|block\w*|refus\w*|"
             r"reject\w*)\b",
+            r"\bwithout (accepting |allowing |enabling |any |the )?(cookies?|trackers?|tracking)\b",
         ),
         _rx(
             r"\b(disabl|refus|reject|declin|block|delet|remov|turn\w* off|opt\w*[- ]?out|manag|adjust)\w*\b[^.;]{0,60}"

@@ -71,6 +71,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I opt out of cookies?", "cookie_choice"),
         ("How do I turn off tracking cookies?", "cookie_choice"),
         ("Are cookies optional?", "cookie_choice"),
+        ("Can I use Zopim without cookies?", "cookie_choice"),
         ("Does Zopim use cookies without my consent?", "cookies"),
         ("What happens to my data if the company is sold?", "business_transfer"),
         ("Is there a phone number I can call about privacy?", "contact"),
