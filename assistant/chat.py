@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.companies import CompanyResolver
-from assistant.practices import practice_description, practices_in_question
+from assistant.practices import named_recipients, practice_description, practices_in_question
 from assistant.types import QuestionForm
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ def _resolve_turn(
     # "Where do they keep my data?" and every company is asked the same words.
     neutral = without_names(question, found.spans)
     practices = practices_in_question(neutral)
+    parties += [kind for kind in named_recipients(neutral) if kind not in parties]
     corpus_wide = _ALL_COMPANIES.search(neutral) is not None
     refers = _PRONOUN.search(neutral) is not None
     compare = corpus_wide or _COMPARE.search(neutral) is not None

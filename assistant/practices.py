@@ -672,6 +672,50 @@ def named_laws(text: str) -> set[str]:
     return {law for law, pattern in _LAWS.items() if pattern.search(text)}
 
 
+# Kinds of recipient a question may name after "with" or "to" (after OPP-115's third-party
+# entities), each with how clauses name it: "Does Zopim share my data with data brokers?" is
+# answered by a clause naming brokers, not by "we share it with service providers".
+_RECIPIENTS: dict[str, tuple[str, re.Pattern[str]]] = {
+    "affiliates": (
+        r"affiliat\w*|subsidiar\w*|sister compan\w*|parent compan\w*|group compan\w*",
+        _rx(
+            r"\b(affiliat\w*|subsidiar\w*|parent compan\w*|holding compan\w*|group compan\w*|member of (our|its) group|"
+            r"corporate family|related (compan|entit)\w*|(our|group|corporate|inc\.?) entit(y|ies)|under common (control|ownership))\b"
+        ),
+    ),
+    "service providers": (
+        r"service providers?|vendors?|contractors?|subcontractors?|(data )?processors?|suppliers?|outsourc\w*",
+        _rx(
+            r"\b(service providers?|vendors?|contractors?|subcontractors?|(data )?processors?|suppliers?|outsourc\w*|"
+            r"on (our|its) behalf|perform\w* (certain )?(business[- ]related )?(functions|services))\b"
+        ),
+    ),
+    "data brokers": (r"(data |list )?brokers?|data resellers?", _rx(r"\b(brokers?|resell\w*|data aggregators?)\b")),
+    "your employer": (
+        r"employers?|boss|workplace|the company i work for",
+        _rx(r"\b(employers?|account owners?|(account )?administrators?|admins?|your organi[sz]ation)\b"),
+    ),
+}
+_RECIPIENT_ASKED = {
+    kind: re.compile(
+        r"\b(with|to)\s+((my|our|their|its|the|any|other|third[- ]party|outside)\s+)*(" + asked + r")\b", re.IGNORECASE
+    )
+    for kind, (asked, _named) in _RECIPIENTS.items()
+}
+
+
+def named_recipients(question: str) -> list[str]:
+    """The kinds of recipient a question asks about ("with their affiliates"): ["affiliates"]."""
+    return [kind for kind, pattern in _RECIPIENT_ASKED.items() if pattern.search(question)]
+
+
+def names_party(party: str, text: str) -> bool:
+    """Whether a text names a party: a kind of recipient by any of its names, anyone else by name."""
+    if party in _RECIPIENTS:
+        return _RECIPIENTS[party][1].search(text) is not None
+    return re.search(r"\b" + re.escape(party) + r"\b", text, re.IGNORECASE) is not None
+
+
 def practice_description(name: str) -> str:
     """The words policies use for a practice (a question-only one's own, else its base practice's)."""
     sense = QUESTION_ONLY.get(name)

@@ -20,7 +20,7 @@ from assistant.chat import Resolved, resolve
 from assistant.citations import enforce_verbatim, make_citation
 from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
-from assistant.practices import PRACTICES, QUESTION_ONLY, named_laws
+from assistant.practices import PRACTICES, QUESTION_ONLY, named_laws, names_party
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
 from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, on_your_say_so, stance
@@ -382,10 +382,12 @@ class Assistant:
             ]
         if parties:
             # "Does Zopim share my data with Facebook?" is answered only by a passage naming Facebook,
-            # or by a denial, which holds for everyone: "We do not sell any personal information".
-            named = re.compile(r"\b(" + "|".join(map(re.escape, parties)) + r")\b", re.IGNORECASE)
+            # or by a denial of the practice, which holds for everyone: "We do not sell any personal information"
+            # answers "Does INSZoom sell my data to Facebook?".
             judged = [
-                c if named.search(p.chunk.text) or clause_verdict(practice, c, x) == "no" else ""
+                c
+                if any(names_party(party, p.chunk.text) for party in parties) or _denies_to_anyone(practice, c, x)
+                else ""
                 for c, p, x in zip(judged, passages, contexts, strict=True)
             ]
         verdict, deciding, denial = decision(
@@ -426,6 +428,19 @@ class Assistant:
             deciding=exception or _with_its_list(text, clauses[deciding], passages[deciding].start),
             qualifies=clauses[deciding] if exception else clauses[denial] if denial is not None else "",
         )
+
+
+_SELLING = re.compile(
+    r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|trade|trades|trading)\b", re.IGNORECASE
+)
+
+
+def _denies_to_anyone(practice: str | None, clause: str, context: str) -> bool:
+    """Whether a clause denies the practice outright, whoever the recipient: "we do not share your data".
+    A sale denial is no denial of sharing: "We do not sell any personal information" says nothing of affiliates."""
+    if practice != "sale":
+        clause = _SELLING.sub("", clause)
+    return clause_verdict(practice, clause, context) == "no"
 
 
 def _asked_without(

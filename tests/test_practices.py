@@ -10,6 +10,8 @@ from assistant.practices import (
     PRACTICES,
     mentions,
     named_laws,
+    named_recipients,
+    names_party,
     opp115_categories,
     practices_in_question,
     tag_text,
@@ -248,3 +250,16 @@ def test_named_laws() -> None:
     }
     assert named_laws("Children's Online Privacy Protection Act") == {"COPPA"}
     assert named_laws("Your California privacy rights") == set()  # a state, not a law
+
+
+def test_kinds_of_recipient_are_read_after_with_or_to_and_named_by_their_synonyms() -> None:
+    assert named_recipients("Does Zopim share my data with its affiliates?") == ["affiliates"]
+    assert named_recipients("Do they sell my info to data brokers?") == ["data brokers"]
+    assert named_recipients("Is it shared with outside vendors?") == ["service providers"]
+    assert named_recipients("Would they give my data to my employer?") == ["your employer"]
+    assert named_recipients("My employer uses InsideSales. Can I delete my info?") == []  # no recipient
+    assert names_party("affiliates", "We may give your information to any member of our group")
+    assert names_party("service providers", "third parties that perform functions on our behalf")
+    assert not names_party("data brokers", "We share it with service providers")
+    assert names_party("Facebook", "sign in with Facebook Connect")
+    assert not names_party("Face", "sign in with Facebook Connect")

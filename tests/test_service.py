@@ -212,6 +212,18 @@ def test_a_named_recipient_is_answered_only_by_a_clause_naming_it(bundled_assist
     assert "Gmail" in answer.per_company[0].deciding
 
 
+def test_a_kind_of_recipient_is_answered_only_by_a_clause_naming_it(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("Does IPC share my data with its affiliates?")
+    assert answer.verdict == "yes"
+    assert "affiliates" in answer.per_company[0].deciding
+    answer = bundled_assistant.ask("Which companies share my data with data brokers?")  # none names brokers
+    assert "yes" not in {part.verdict for part in answer.per_company}
+    assert "in any clause naming data brokers" in answer.answer
+    # A sale denial says nothing of affiliates; it still answers a question about selling.
+    assert bundled_assistant.ask("Does INSZoom share my data with its affiliates?").verdict == "yes"
+    assert bundled_assistant.ask("Does INSZoom sell my data to data brokers?").verdict == "no"
+
+
 def test_a_name_the_policy_mentions_is_no_company_without_a_policy(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does ZoomSupport use TeamViewer?")  # its agents' remote software
     assert answer.unknown_companies == []
