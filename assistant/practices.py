@@ -261,7 +261,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely|"
         r"(the )?(longest|shortest|longer|shorter))\b",
         r"\bafter (i )?(delete|close|cancel|leave)",
-        r"\b(once|after|as soon as) (i )?(close|cancel|delete|leave|stop|quit|terminate)\w*",
+        r"\b(once|after|as soon as|when|if) (i )?(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\b(immediately|right away|straight away|at once)\b[^?]{0,20}\b(when|if|after|once) (i )?"
         r"(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\bget rid of\b",
@@ -781,6 +781,10 @@ def practices_in_question(question: str) -> list[str]:
         and re.search(r"\bhow (long|soon)\b|\bwhen (is|are|will|does|do|would)\b", question, re.I)
     ):
         found.remove("access_deletion")
+    # "If I close my account, can I get my data deleted?" asks for the right, whenever it is asked.
+    if "retention" in found and "access_deletion" in found and _ASKS_A_RIGHT.search(question):
+        found.remove("retention")
+        found.insert(1, "retention")
     # A narrower way of asking (kids' data, training AI, a business sold...) takes its base's place.
     for name, sense in QUESTION_ONLY.items():
         if (sense.base in found or not sense.needs_base) and sense.asked.search(question):

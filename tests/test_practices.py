@@ -93,6 +93,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does Zopim store data in Europe?", "international_transfer"),
         ("Which company keeps my data the longest?", "retention"),
         ("Do they delete my data immediately when I close my account?", "retention"),
+        ("Does Zopim delete my data when I cancel?", "retention"),
+        ("What happens to my data if I delete my account?", "retention"),
         ("How can I reach them about privacy?", "contact"),
         ("Can I email someone there about my data?", "contact"),
         ("Can I stop them from emailing me?", "marketing_messages"),
