@@ -37,6 +37,7 @@ _LIST_OF_THEY = re.compile(r"\bthey(?:\s*(?:,|\band\b|\bor\b|&|/)\s*they\b)+", r
 _DEMONSTRATIVE = re.compile(
     r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I
 )
+_WHICH_ONE = re.compile(r"\bwhich (one|ones)\b", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 # An open question: a wh-word leads it, perhaps after "and", "so" or "can you tell me".
 _OPEN = re.compile(
@@ -104,7 +105,10 @@ def _resolve_turn(
     practices = practices_in_question(neutral)
     parties += [kind for kind in named_recipients(neutral) if kind not in parties]
     corpus_wide = _ALL_COMPANIES.search(neutral) is not None
-    refers = _PRONOUN.search(neutral) is not None
+    # "which one is better?" after comparing two companies asks of those two, not of every policy.
+    refers = _PRONOUN.search(neutral) is not None or (
+        _WHICH_ONE.search(neutral) is not None and any(len(r.policy_ids) > 1 for r in earlier)
+    )
     compare = corpus_wide or _COMPARE.search(neutral) is not None
     policy_ids, query, expansion, inherited = list(found.policy_ids), neutral, "", []
     if practices:

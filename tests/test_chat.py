@@ -89,6 +89,16 @@ def test_corpus_wide_question_is_not_pinned_to_the_last_company(bundled_assistan
     assert sell.practices[0] == "sale"
 
 
+def test_which_one_after_a_comparison_asks_of_the_companies_compared(bundled_assistant) -> None:
+    turns = ["Compare INSZoom and ZoomSupport on data retention", "which one is better for privacy?"]
+    _, which = _resolve_all(bundled_assistant, turns)
+    assert (which.everyone, which.policy_ids) == (False, ["inszoom", "zoomsupport"])
+    # After one company, or with nothing before, "which one" asks every policy.
+    _, which = _resolve_all(bundled_assistant, ["Does Zopim sell my data?", "which one keeps my data the longest?"])
+    assert which.everyone
+    assert resolve("Which one sells my data?", [], bundled_assistant.resolver).everyone
+
+
 def test_unknown_company_is_not_answered_from_history(bundled_assistant) -> None:
     resolved = resolve("and Zendesk?", ["Does Zopim sell my data?"], bundled_assistant.resolver)
     assert resolved.policy_ids == []
