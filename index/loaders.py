@@ -64,9 +64,13 @@ def normalize_text(text: str) -> str:
 
 def html_to_text(markup: str) -> str:
     """Main text of an HTML page: scripts, navigation and chrome dropped, blocks on their own lines."""
-    from bs4 import BeautifulSoup
+    import warnings
 
-    soup = BeautifulSoup(markup, "html.parser")
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
+    with warnings.catch_warnings():  # a pasted policy is markup by definition, even one that looks like a path
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(_HTML_DROP):
         tag.decompose()
     for tag in soup.find_all(attrs={"role": ["navigation", "banner", "contentinfo"]}):

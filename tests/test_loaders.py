@@ -126,3 +126,8 @@ def test_html_to_text_on_arbitrary_markup_never_raises(markup: str) -> None:
     text = html_to_text(markup)
     assert isinstance(text, str)
     assert normalize_text(normalize_text(text)) == normalize_text(text)  # what is stored is stable
+
+
+def test_markup_that_looks_like_a_path_is_read_without_a_warning(recwarn) -> None:
+    assert html_to_text("policies/privacy.html") == "policies/privacy.html"
+    assert not [w for w in recwarn if "looks more like a filename" in str(w.message)]
