@@ -96,6 +96,10 @@ _NEEDS_CONSENT = re.compile(
     r"authori[sz]ation|authori[sz]e)\w*|\b(with|upon) your (prior |explicit |express )*(consent|permission|approval)\b",
     re.IGNORECASE,
 )
+# A clause granting you a right: "Right to data portability: You have the right to transfer your information".
+_A_RIGHT = re.compile(
+    r"\b(you have|you may exercise|grants? you) (the|a) right\b|\bright (to|of) [a-z ]{0,30}:", re.IGNORECASE
+)
 # A deciding clause that announces a list ("will be used only for:") is shown with the list's items
 # after it, as many whole ones as fit in this many characters (at least one).
 _LIST_CHARS = 400
@@ -454,7 +458,12 @@ def _asked_without(
     retain your data even after you stop using our services"."""
     if verdict == "yes" and _WITHOUT_ASKING.search(question):
         for i, clause in enumerate(clauses):
-            if clause and _NEEDS_CONSENT.search(clause) and clause_verdict(practice, clause, contexts[i]):
+            if (
+                clause
+                and _NEEDS_CONSENT.search(clause)
+                and not _A_RIGHT.search(clause)  # a right's condition gates no practice
+                and clause_verdict(practice, clause, contexts[i])
+            ):
                 return "no", i
     if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
         return ("no" if verdict == "yes" else "yes"), deciding

@@ -290,6 +290,8 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         # Asked the other way round: "without asking me first?" is "no" by a clause requiring consent...
         ("Can a ZoomSupport tech connect to my PC without asking me first?", "no", "prior explicit consent"),
         ("Does ZoomSupport need my permission before a remote session?", "yes", "consent"),  # ...asked plainly, yes
+        # A right's condition gates nothing: "Right to data portability ... processed with your consent".
+        ("Can INSZoom share my data without my consent?", "yes", "service providers"),
         # ...and "without telling me?" is "no" by a clause promising notice.
         ("Will INSZoom change its privacy policy without telling me?", "no", "advance notice"),
         ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
