@@ -24,7 +24,7 @@ _COMPARE = re.compile(
     r"\b(compare|comparison|versus|vs\.?|side by side|which of (?:them|these|those)|each of them|both)\b", re.I
 )
 _ALL_COMPANIES = re.compile(
-    r"\b(which (?:companies|of these|of the companies|ones?)|all (?:the |of the )?companies|each (?:company|of these)|every company|who (?:keeps|sells|shares|uses|collects)|any of (?:them|these))\b",
+    r"\b(which (?:companies|of these|of the companies|ones?)|all (?:the |of the )?(?:companies|policies)|each (?:company|policy|of these)|every (?:company|policy)|all (?:the )?(?:two|three|four|five|six|seven|eight|nine|ten|\d+)|who (?:keeps|sells|shares|uses|collects)|any of (?:them|these))\b",
     re.I,
 )
 _FILLER = re.compile(

@@ -97,6 +97,12 @@ def test_which_one_after_a_comparison_asks_of_the_companies_compared(bundled_ass
     _, which = _resolve_all(bundled_assistant, ["Does Zopim sell my data?", "which one keeps my data the longest?"])
     assert which.everyone
     assert resolve("Which one sells my data?", [], bundled_assistant.resolver).everyone
+    # "all five" asks every policy, whatever was compared before.
+    _, every = _resolve_all(
+        bundled_assistant,
+        ["Compare Zopim and InsideSales on selling data", "Compare how all five handle deletion requests"],
+    )
+    assert every.everyone
 
 
 def test_unknown_company_is_not_answered_from_history(bundled_assistant) -> None:
