@@ -387,7 +387,12 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     "ai_training": QuestionSense(
         "collection",
         "whether it trains AI models on your data",
-        _rx(r"\b(train\w*|ai|a\.i\.|artificial intelligence|machine learning|ml models?|llms?|language models?)\b"),
+        _rx(
+            # training people is no training of models: "use my data for training their staff"
+            r"\btrain\w*\b(?!\s+(?:(?:their|our|its|the|new|junior|support)\s+)*(?:staff|personnel|employees|agents|"
+            r"people|teams?|workers|technicians|techs)\b)",
+            r"\b(ai|a\.i\.|artificial intelligence|machine learning|ml models?|llms?|language models?)\b",
+        ),
         # "training" alone is not enough: "training of our junior personnel" trains people
         _rx(
             r"\b(ai|artificial intelligence|machine learning|llms?|generative|neural)\b",

@@ -79,6 +79,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Is there a phone number I can call about privacy?", "contact"),
         ("Do they record my phone calls?", "collection"),  # my phone is data; theirs is a way to reach them
         ("Do they collect my phone number?", "collection"),
+        ("Do they use my data for training their staff?", "collection"),  # people, not models
         ("Do they listen to my calls?", "collection"),
         ("Do they encrypt my data?", "encryption"),
         ("Will they tell me if my data is exposed in a breach?", "breach_notification"),
