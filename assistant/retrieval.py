@@ -20,6 +20,8 @@ from assistant.rerank import POOL_FACTOR, rerank_passages
 from assistant.types import Chunk
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
 
     from assistant.rerank import Reranker
@@ -146,13 +148,16 @@ class HybridRetriever:
         practices: list[str],
         k: int,
         mode: Literal["clauses", "hybrid", "dense", "bm25"] = "clauses",
+        names: Callable[[str], bool] | None = None,
     ) -> list[Passage]:
         """The k best passages of one policy for the query.
 
         `clauses` (the default) cites windows of sentences chosen inside the fused chunks, followed by
         up to `practice_clauses` windows holding the best sentences that state the practice asked
-        about, if the k missed them (a verdict is read from such clauses). `hybrid`, `dense` and
-        `bm25` return whole chunks from the fusion or one retriever alone (for evaluation).
+        about, if the k missed them (a verdict is read from such clauses), and as many holding the
+        best of those sentences that also name what the question asks about (`names`: "my meetings"
+        in "Does IPC record my meetings?"). `hybrid`, `dense` and `bm25` return whole chunks from
+        the fusion or one retriever alone (for evaluation).
         """
         import numpy as np
 
@@ -227,7 +232,14 @@ class HybridRetriever:
             # A verdict needs clauses that state the practice: the best-scoring ones the windows missed
             # (a table row in a chunk unlike the question, say) follow them, wherever they are.
             speaking = np.flatnonzero(self.speaks_to(vectors, practices[0]))
-            for i in speaking[np.argsort(-sentence_scores[speaking], kind="stable")][: s.practice_clauses]:
+            ranked_speaking = speaking[np.argsort(-sentence_scores[speaking], kind="stable")]
+            text = vectors.policy.text
+            naming = (
+                []
+                if names is None
+                else [i for i in ranked_speaking if names(text[vectors.sentences[i].start : vectors.sentences[i].end])]
+            )
+            for i in [*ranked_speaking[: s.practice_clauses], *naming[: s.practice_clauses]]:
                 w = best((firsts <= i) & (lasts >= i))
                 if w is not None:
                     take(w)

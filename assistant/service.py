@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -273,7 +273,22 @@ class Assistant:
         """Each policy's k best passages for a resolved question: one query vector, one retrieval per policy."""
         vector, words = self.query(resolved.query, resolved.expansion)
         text = f"{resolved.search_text} {words}".strip()  # BM25 also looks for how such answers are worded
-        return {pid: self.retriever.search(text, vector, pid, resolved.practices, k) for pid in policy_ids}
+        return {
+            pid: self.retriever.search(text, vector, pid, resolved.practices, k, names=self._kind_named(resolved, pid))
+            for pid in policy_ids
+        }
+
+    def _names(self, policy_id: str) -> list[str]:
+        """The policy's company and its aliases."""
+        info = self.store.catalog()[policy_id]
+        return [info.company, *info.aliases]
+
+    def _kind_named(self, resolved: Resolved, policy_id: str) -> Callable[[str], bool] | None:
+        """For a question on collecting a kind of data ("my meetings"), whether a text names that kind."""
+        if not resolved.practices or resolved.practices[0] != "collection":
+            return None
+        kinds = _stems_of_what_is_collected(resolved.query, self._names(policy_id))
+        return (lambda text: bool(kinds & _stems(text))) if kinds else None
 
     def query_vector(self, text: str, expansion: str = "", adapted: bool = True) -> np.ndarray:
         """The query's embedding. An expansion (a practice's description) is embedded apart and
@@ -357,7 +372,7 @@ class Assistant:
     ) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
-        names = [company, *self.store.catalog()[policy_id].aliases]
+        names = self._names(policy_id)
         actor = re.compile(r"\b(we|us|our|" + "|".join(map(re.escape, names)) + r")\b", re.IGNORECASE)
         speaking = [_speaking_sentence(practice, text, p, actor) for p in passages]
         clauses, contexts = [c for c, _ in speaking], [c for _, c in speaking]
