@@ -154,6 +154,8 @@ class CompanyResolver:
 def _looks_like_company(word: str, first: bool) -> bool:
     if first or len(word) < 3 or word.lower() in _NOT_COMPANIES or not word[0].isupper():
         return False
+    if word[1] in "'’":  # "I'm", "I've", "I'd": the user, not a company
+        return False
     return not word.isupper()  # acronyms (GDPR, EU, CCPA) are rarely the company asked about
 
 

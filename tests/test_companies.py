@@ -61,6 +61,10 @@ def test_something_the_user_owns_is_no_company_asked_about() -> None:
     assert (found.policy_ids, found.unknown) == (["insidesales"], [])
     assert RESOLVER.resolve("Can Zopim read your Gmail?").unknown == []
     assert RESOLVER.resolve("Does Zendesk read my Outlook?").unknown == ["Zendesk"]  # the company still counts
+    # Nor is the user: "I'm", "I've", "I'd".
+    found = RESOLVER.resolve("Can Zopim give my data to the company I'm chatting with?")
+    assert (found.policy_ids, found.unknown, found.parties) == (["zopim"], [], ())
+    assert RESOLVER.resolve("Does Zopim keep what I've typed, and what I’d deleted?").unknown == []
 
 
 def test_places_and_recipients_are_no_companies_asked_about() -> None:
