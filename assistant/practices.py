@@ -696,6 +696,13 @@ _RECIPIENTS: dict[str, tuple[str, re.Pattern[str]]] = {
         ),
     ),
     "data brokers": (r"(data |list )?brokers?|data resellers?", _rx(r"\b(brokers?|resell\w*|data aggregators?)\b")),
+    "other users": (
+        r"other (users?|customers?|people|members?|participants?|visitors?)|the public",
+        _rx(
+            r"\b(other (users?|customers?|members?|participants?|visitors?)|publicly|(made|make|makes|become|becomes) public|"
+            r"public (areas?|forums?|profiles?|posts?|spaces?|blogs?)|visible to)\b"
+        ),
+    ),
     "your employer": (
         r"employers?|boss|workplace|the company i work for",
         _rx(r"\b(employers?|account owners?|(account )?administrators?|admins?|your organi[sz]ation)\b"),

@@ -449,6 +449,7 @@ class Assistant:
         )
 
 
+_SOME_DATA = re.compile(r"\b(this|such|that|these|those) (information|info|data|content|details)\b", re.IGNORECASE)
 _SELLING = re.compile(
     r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|trade|trades|trading)\b", re.IGNORECASE
 )
@@ -456,7 +457,10 @@ _SELLING = re.compile(
 
 def _denies_to_anyone(practice: str | None, clause: str, context: str) -> bool:
     """Whether a clause denies the practice outright, whoever the recipient: "we do not share your data".
-    A sale denial is no denial of sharing: "We do not sell any personal information" says nothing of affiliates."""
+    A sale denial is no denial of sharing: "We do not sell any personal information" says nothing of affiliates.
+    Nor does a denial about some data only: "such information is neither received nor stored by the third party"."""
+    if _SOME_DATA.search(clause):
+        return False
     if practice != "sale":
         clause = _SELLING.sub("", clause)
     return clause_verdict(practice, clause, context) == "no"

@@ -260,6 +260,8 @@ def test_kinds_of_recipient_are_read_after_with_or_to_and_named_by_their_synonym
     assert named_recipients("Do they sell my info to data brokers?") == ["data brokers"]
     assert named_recipients("Is it shared with outside vendors?") == ["service providers"]
     assert named_recipients("Would they give my data to my employer?") == ["your employer"]
+    assert named_recipients("Is my email shown to other users?") == ["other users"]
+    assert named_recipients("Do they share my data with anyone?") == []  # anyone: no kind of recipient
     assert named_recipients("My employer uses InsideSales. Can I delete my info?") == []  # no recipient
     assert names_party("affiliates", "We may give your information to any member of our group")
     assert names_party("service providers", "third parties that perform functions on our behalf")

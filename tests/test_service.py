@@ -222,6 +222,12 @@ def test_a_kind_of_recipient_is_answered_only_by_a_clause_naming_it(bundled_assi
     # A sale denial says nothing of affiliates; it still answers a question about selling.
     assert bundled_assistant.ask("Does INSZoom share my data with its affiliates?").verdict == "yes"
     assert bundled_assistant.ask("Does INSZoom sell my data to data brokers?").verdict == "no"
+    # Other users are a kind of recipient too ("the public" in "safety of Zopim, its users or the public" is none).
+    assert bundled_assistant.ask("Does Zopim share my email address with other customers?").verdict == "not_stated"
+    answer = bundled_assistant.ask("Are my INSZoom forum posts shared with other users?")
+    assert "other users" in answer.per_company[0].deciding
+    # A denial about some data only holds for no one else: "such information is neither received nor stored".
+    assert bundled_assistant.ask("Does IPC share my data with Google?").verdict == "not_stated"
 
 
 def test_a_name_the_policy_mentions_is_no_company_without_a_policy(bundled_assistant) -> None:
