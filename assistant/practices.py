@@ -607,6 +607,26 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("retention",),  # "how long do they take to answer" is not how long data is kept
         needs_base=False,
     ),
+    "request_fee": QuestionSense(
+        "access_deletion",
+        "whether it charges a fee for your requests",
+        _rx(
+            r"\b(charg(e|es|ed|ing)|fees?|cost|costs|pay|paid|free)\b[^?]{0,40}\b(requests?|cop(y|ies)|access\w*|delet\w*|"
+            r"rights?|my (data|info\w*))\b",
+            r"\b(requests?|cop(y|ies)|access\w*)\b[^?]{0,40}\b(charg(e|es|ed|ing)|fees?|cost|costs|free)\b",
+        ),
+        # a fee for a request: "(free of charge)" beside a dispute resolution provider is no answer
+        _rx(
+            r"\b(fees?|free of charge|at no (cost|charge)|without (charge|cost)|charg(e|es|ed|ing) (a|any|you|no))\b"
+            r"[^.;]{0,80}\b(requests?|access|cop(y|ies)|delet\w*|rights?)\b",
+            r"\b(requests?|access|cop(y|ies)|delet\w*|rights?)\b[^.;]{0,80}"
+            r"\b(fees?|free of charge|at no (cost|charge)|without (charge|cost)|charg(e|es|ed|ing) (a|any|you|no))\b",
+        ),
+        "We do not charge a fee to process or respond to your request to access or delete your personal "
+        "information, unless it is excessive or repetitive.",
+        drops=("retention",),
+        needs_base=False,
+    ),
     # "Will they tell me when the policy changes?" is answered yes only by notice that reaches you;
     # a revised policy posted on the site answers it in part.
     "change_notice": QuestionSense(

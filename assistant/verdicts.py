@@ -47,7 +47,7 @@ ClauseVerdict = Literal["yes", "no", "partial"]
 ACTION_PRACTICES = frozenset(
     {"sale", "sharing", "advertising", "cookies", "collection", "biometric", "location", "payment"}
     | {"children_data", "ai_training", "business_transfer", "tracking_pixels", "precise_location", "staff_access"}
-    | {"automated_decisions", "third_party_tracking", "card_storage"}
+    | {"automated_decisions", "third_party_tracking", "card_storage", "request_fee"}
 )
 
 _I = re.IGNORECASE
@@ -275,6 +275,9 @@ _ACTIONS["third_party_tracking"] = re.compile(  # what others' cookies and track
     r"utili[sz]\w*|track\w*|gather\w*|monitor\w*)\b",
     _I,
 )
+_ACTIONS["request_fee"] = re.compile(r"\b(charg(e|es|ed|ing)|fees?|pay|payment)\b", _I)
+# "free of charge", "at no cost": no fee.
+_FREE = re.compile(r"\b(free of charge|at no (cost|charge)|without (charge|cost)|no fee|free)\b", _I)
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
     r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"
@@ -414,6 +417,8 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
             if not _POSSESSIVE.search(clause, max(0, m.start() - 4), m.start()):  # "their children's use" is a noun
                 return _polarity_at(clause, m.start()), True
         return None
+    if practice == "request_fee" and _FREE.search(clause):
+        return "no", True
     for m in _ACTIONS.get(practice, _HANDLING).finditer(clause):
         strong = True
         if practice == "sharing":

@@ -271,6 +271,8 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Does ZoomSupport record my support calls?", "yes"),  # "Audio and/or video recording of a call/session"
         ("Does INSZoom collect my IP address?", "yes"),
         ("Does IPC record my meetings?", "yes"),  # found by a second look for clauses naming meetings
+        ("Will INSZoom charge me a fee if I ask for a copy of my data?", "partial"),  # "unless it is excessive"
+        ("Does IPC charge for data requests?", "not_stated"),  # "feedback" and "free of charge" for disputes are no fee
     ],
 )
 def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant, question: str, verdict: str) -> None:

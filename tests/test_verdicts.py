@@ -22,6 +22,14 @@ def decide(*args, **kwargs):  # type: ignore[no-untyped-def]
         ("sharing", "We do not share, sell or rent your data to outside companies.", "no"),
         # Double negative cancels out.
         ("sharing", "It is not true that we never share your data with partners.", "yes"),
+        # A fee for your requests: waived is no fee; waived unless excessive is partly one.
+        ("request_fee", "Access requests are handled free of charge.", "no"),
+        (
+            "request_fee",
+            "We do not charge a fee to process your request unless it is excessive or repetitive.",
+            "partial",
+        ),
+        ("request_fee", "We may charge a reasonable fee to respond to a request for a copy of your data.", "yes"),
         # Hedges are affirmations.
         ("sharing", "We may share your information with advertising partners.", "yes"),
         ("advertising", "We may share your information with advertising partners.", "yes"),
