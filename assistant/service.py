@@ -399,6 +399,9 @@ class Assistant:
                 c if kinds & _stems(f"{p.chunk.section}\n{text[p.start : p.end]}") else ""
                 for c, p in zip(judged, passages, strict=True)
             ]
+        if practice == "staff_access" and _ITS_PEOPLE.search(question):
+            # "Can IPC staff listen to my calls?" asks about the company's people, not the account owner's.
+            judged = [c if _ITS_PEOPLE.search(c) else "" for c in judged]
         if parties:
             # "Does Zopim share my data with Facebook?" is answered only by a passage naming Facebook,
             # or by a denial of the practice, which holds for everyone: "We do not sell any personal information"
@@ -449,6 +452,11 @@ class Assistant:
         )
 
 
+# The company's own people, as against an account owner or administrator of the customer's.
+_ITS_PEOPLE = re.compile(
+    r"\b(employees?|staff|humans?|personnel|workers?|engineers?|support (team|agents?|staff)|technicians?|techs?)\b",
+    re.IGNORECASE,
+)
 _SOME_DATA = re.compile(r"\b(this|such|that|these|those) (information|info|data|content|details)\b", re.IGNORECASE)
 _SELLING = re.compile(
     r"\b(sell|sells|selling|sold|sale|rent|rents|renting|rented|trade|trades|trading)\b", re.IGNORECASE

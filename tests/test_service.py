@@ -283,6 +283,9 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
     ("question", "verdict", "deciding"),
     [
         ("Can IPC employees look at my chats and files?", "partial", "IPC employees do not access"),
+        # The company's people, not the account owner's: "account owners ... can access" answers neither.
+        ("Can IPC staff listen to my calls?", "partial", "IPC employees do not access"),
+        ("Can IPC account owners see my messages?", "yes", "account owners"),
         ("How many days does InsideSales take to respond to a removal request?", "yes", "within 30 days"),
         ("How many days does Instant Prospect Conversion have to respond to my deletion request?", "not_stated", ""),
         ("Does IPC use automated profiling that could have legal effects on me?", "no", "does not engage"),
