@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -242,7 +243,7 @@ class Assistant:
             raise InputError(
                 f"“{question}” does not say what to look up. Ask about a practice, for example "
                 f"“Does {name} sell my data?” or “How long does {name} keep my data?”. Everything one "
-                f"policy says is in its privacy profile (the Profile tab, or `policy-assistant profile {name}`)."
+                f"policy says is in its privacy profile (the Profile tab, or `policy-assistant profile {shlex.quote(name)}`)."
             )
         return request, resolved
 
@@ -583,9 +584,12 @@ def _stems_of_what_is_collected(question: str, names: list[str]) -> set[str]:
     return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in _COLLECTING), names)
 
 
-# Words that ask for something without saying what: "compare them", "tell me about Zopim".
+# Words that ask for something without saying what: "compare them", "tell me about Zopim", "IPC privacy policy summary".
 _ASKING_WORDS = frozenset(
-    "compare comparison versus between difference differences differ tell show explain summarize summary overview".split()
+    """
+    compare comparison versus between difference differences differ tell show explain summarize summarise summary
+    overview tldr tl dr privacy policy policies notice statement
+    """.split()
 )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shlex
+
 import pytest
 
 from assistant.errors import InputError, UnknownCompanyError
@@ -98,12 +101,22 @@ def test_scoping_and_bad_questions(bundled_assistant) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["and ZoomSupport?", "what is it?", "What about them?", "compare them", "Compare Zopim and INSZoom"]
+    "question",
+    [
+        "and ZoomSupport?",
+        "what is it?",
+        "What about them?",
+        "compare them",
+        "Compare Zopim and INSZoom",
+        "ipc privacy policy summary",
+    ],
 )
 def test_a_question_that_names_nothing_to_look_up_is_refused_with_an_example(bundled_assistant, question) -> None:
     """Nothing to judge clauses by: no "Yes" from whatever ranks first, and no crash on a query of stop words."""
-    with pytest.raises(InputError, match=r"does not say what to look up\..*“Does \w+ sell my data\?”"):
+    with pytest.raises(InputError, match=r"does not say what to look up\..*“Does [\w ]+ sell my data\?”") as error:
         bundled_assistant.ask(question)
+    name = re.search(r"“Does ([\w ]+) sell my data", str(error.value)).group(1)
+    assert f"policy-assistant profile {shlex.quote(name)}`" in str(error.value)  # a command that runs as shown
     # The same words as a follow-up take the earlier question's practice.
     answer = bundled_assistant.ask(question, history=["Does Zopim sell my data?"])
     assert answer.practice == "sale"
