@@ -787,6 +787,11 @@ _QUESTION_ORDER: tuple[str, ...] = (
 _KINDS_OF_DATA = frozenset(
     {"children", "children_data", "payment", "biometric", "location", "precise_location", "collection"}
 )
+_SELL_OR_SHARE = re.compile(
+    r"\b(sell|sells|selling|sold|rent|rents)\b\s*(,|or|and|/|and/or)\s*(share|shares|sharing|disclose|disclosing|give|"
+    r"pass|hand)\b|\b(share|shares|sharing|disclose|give|pass|hand)\b\s*(,|or|and|/|and/or)\s*(sell|sells|selling|rent)\b",
+    re.IGNORECASE,
+)
 _ASKS_A_RIGHT = re.compile(
     r"\b(can|could|may|how)\b[^?]{0,30}\b(i|we|parents?)\b[^?]{0,40}\b(delet\w*|eras\w*|remov\w*|correct\w*|wip(e|ed)|purg\w*)\b",
     re.IGNORECASE,
@@ -837,6 +842,11 @@ def practices_in_question(question: str) -> list[str]:
     # Deleting or reaching an account is not "contact"; a sale of data implies sharing.
     if "sale" in found and "sharing" not in found:
         found.append("sharing")
+    # "Do they sell or share my data?" is answered by sharing, which a sale is one kind of: a "no" to
+    # selling is no answer to sharing.
+    elif found[:1] == ["sale"] and "advertising" not in found and _SELL_OR_SHARE.search(question):
+        found.remove("sharing")
+        found.insert(0, "sharing")
     return found
 
 

@@ -82,6 +82,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they use my data for training their staff?", "collection"),  # people, not models
         ("Will they charge me a fee if I ask for a copy of my data?", "request_fee"),
         ("Do I have to pay to access my data?", "request_fee"),
+        ("Do they sell or share my data?", "sharing"),  # a "no" to selling is no answer to sharing
         ("Do they listen to my calls?", "collection"),
         ("Do they encrypt my data?", "encryption"),
         ("Will they tell me if my data is exposed in a breach?", "breach_notification"),

@@ -299,6 +299,8 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         # The company's people, not the account owner's: "account owners ... can access" answers neither.
         ("Can IPC staff listen to my calls?", "partial", "IPC employees do not access"),
         ("Can IPC account owners see my messages?", "yes", "account owners"),
+        # "sell or share" is answered by sharing: INSZoom does not sell, but it shares with service providers.
+        ("Does INSZoom sell or share my data?", "yes", "third party"),
         ("How many days does InsideSales take to respond to a removal request?", "yes", "within 30 days"),
         ("How many days does Instant Prospect Conversion have to respond to my deletion request?", "not_stated", ""),
         ("Does IPC use automated profiling that could have legal effects on me?", "no", "does not engage"),
