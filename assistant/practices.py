@@ -270,6 +270,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
         r"\b(correct|fix|edit|update|change)\w*\b.{0,25}\b" + _DATA,
         r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all|their|your|our)\b.{0,15}" + _DATA,
+        r"\b(export|download)\w*\b.{0,25}" + _DATA,  # "export chat transcripts"
         r"\b(see|view|access|get|know|find out|tell me)\b.{0,10}\b(what|which)\b.{0,25}"
         + _DATA
         + r".{0,25}\b(have|has|hold|holds|keep|keeps|store|stores)\b.{0,10}\b(on|about) (me|us)\b",
@@ -626,6 +627,17 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "information, unless it is excessive or repetitive.",
         drops=("retention",),
         needs_base=False,
+    ),
+    # Taking your data with you: answered by a clause on export, a copy or portability, not by "you may
+    # update or change the personal information you have provided".
+    "portability": QuestionSense(
+        "access_deletion",
+        "whether you can export or get a copy of your data",
+        _rx(r"\b(export\w*|download\w*|portab\w*|(a|get a|obtain a|receive a) cop(y|ies) of)\b"),
+        _rx(
+            r"\b(export\w*|download\w*|portab\w*|cop(y|ies) of|machine[- ]readable|structured, commonly used)\b",
+        ),
+        "You can export or download a copy of your personal information in a portable, machine-readable format.",
     ),
     # "Will they tell me when the policy changes?" is answered yes only by notice that reaches you;
     # a revised policy posted on the site answers it in part.

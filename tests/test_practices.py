@@ -83,6 +83,8 @@ def test_taxonomy_order_and_fields() -> None:
         ("Will they charge me a fee if I ask for a copy of my data?", "request_fee"),
         ("Do I have to pay to access my data?", "request_fee"),
         ("Do they sell or share my data?", "sharing"),  # a "no" to selling is no answer to sharing
+        ("Does Zopim let customers export chat transcripts?", "portability"),
+        ("Can I download my chat history?", "portability"),
         ("Do they listen to my calls?", "collection"),
         ("Do they encrypt my data?", "encryption"),
         ("Will they tell me if my data is exposed in a breach?", "breach_notification"),
