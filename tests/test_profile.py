@@ -27,6 +27,10 @@ def test_profile_has_one_verbatim_row_per_practice(bundled_assistant) -> None:
     row = next(r for r in result.rows if r.practice == "children")
     alone = bundled_assistant.practice_answer("inszoom", "children", PRACTICES["children"].description)
     assert row.verdict == alone.verdict
+    # ...and quotes the clause it was read from, not the window of sentences around it.
+    assert row.citation is not None
+    assert row.citation.quote == alone.deciding
+    assert alone.citations[0].start <= row.citation.start < alone.citations[0].end
 
 
 def test_profile_actions_quote_contacts_opt_outs_and_rights(bundled_assistant) -> None:
