@@ -38,6 +38,23 @@ def make_citation(
     )
 
 
+def narrowed(citation: Citation, clause: str, policy_text: str | None = None) -> Citation:
+    """The citation cut down to `clause` (the clause a verdict was read from) when its quote holds it,
+    else the citation as it is. With the policy's text, a clause that starts inside the quote and
+    runs past it (a list announced at its end, with its items) is taken whole."""
+    if not clause.strip():
+        return citation
+    if policy_text is None:
+        at = citation.quote.find(clause)
+        start = citation.start + at
+    else:
+        start = policy_text.find(clause, citation.start)
+        at = start if start < citation.end else -1
+    if at < 0:
+        return citation
+    return citation.model_copy(update={"quote": clause, "start": start, "end": start + len(clause)})
+
+
 def enforce_verbatim(answer: Answer, policy_text: Callable[[str], str]) -> Answer:
     """Drop every citation (top level, per company, near misses) that is not a verbatim span."""
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from assistant.citations import is_verbatim, make_citation
+from assistant.citations import is_verbatim, make_citation, narrowed
 from assistant.practices import PRACTICES
 from assistant.types import VERDICT_LABELS, Citation, Verdict
 from index.chunking import sentence_spans
@@ -162,14 +162,8 @@ def compute_profile(assistant: Assistant, policy_id: str) -> Profile:
     for (name, query), vector in zip(queries.items(), vectors, strict=True):
         part = assistant.practice_answer(policy_id, name, query, vector)
         citation = part.citations[0] if part.verdict != "not_stated" and part.citations else None
-        if citation is not None and part.deciding:
-            # The row quotes the clause the verdict was read from, not the whole window around it.
-            at = policy.text.find(part.deciding, citation.start)
-            if 0 <= at < citation.end:
-                end = at + len(part.deciding)
-                citation = make_citation(
-                    policy.text, policy.company, policy_id, citation.section, at, end, citation.score
-                )
+        if citation is not None:  # the clause the verdict was read from, not the window around it
+            citation = narrowed(citation, part.deciding, policy.text)
         if citation is not None and not is_verbatim(citation, policy.text):
             citation = None  # never show a quote the policy does not contain
         rows.append(ProfileRow(name, PRACTICES[name].label, part.verdict if citation else "not_stated", citation))

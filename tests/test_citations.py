@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.citations import enforce_verbatim, is_verbatim, make_citation
+from assistant.citations import enforce_verbatim, is_verbatim, make_citation, narrowed
 from assistant.types import Answer, Citation, CompanyAnswer
 
 TEXT = "Privacy\nWe do not sell any personal information. We use cookies."
@@ -65,3 +65,20 @@ def test_enforce_keeps_exactly_the_verbatim_citations_of_any_answer(text: str, s
     assert checked.per_company[0].near_misses == kept
     for c in checked.citations:
         assert text[c.start : c.end] == c.quote
+
+
+def test_a_citation_narrowed_to_its_deciding_clause_stays_verbatim() -> None:
+    text = "Intro. We do not sell your data. We share it with processors:\n- payment\n- hosting\nEnd."
+    window = make_citation(text, "Acme", "acme", "Sharing", 7, 61)
+    assert window.quote == "We do not sell your data. We share it with processors:"
+    one = narrowed(window, "We do not sell your data.")
+    assert (one.quote, one.start, one.end) == ("We do not sell your data.", 7, 32)
+    assert is_verbatim(one, text)
+    # A clause with its list runs past the window: taken whole only with the policy's text.
+    listed = "We share it with processors:\n- payment\n- hosting"
+    assert narrowed(window, listed) == window
+    whole = narrowed(window, listed, text)
+    assert is_verbatim(whole, text)
+    assert whole.quote == listed
+    assert narrowed(window, "Not in the policy.", text) == window
+    assert narrowed(window, "") == window

@@ -160,6 +160,16 @@ def test_compare_by_practice_gives_one_row_per_company(handlers):
     assert len(re.findall(r'class="verdict verdict-', table)) == 3
 
 
+def test_compare_rows_quote_the_deciding_clause_and_open_it_in_the_policy(handlers):
+    answer = handlers.assistant.ask("Compare how INSZoom and ZoomSupport handle selling data")
+    table = render.company_rows_html(answer, ())
+    for part in answer.per_company:
+        quote = re.sub(r"<[^>]+>", "", html.escape(part.deciding))
+        assert f"“{quote}”" in re.sub(r"<mark>|</mark>", "", table)  # the clause, not its whole window
+        key = re.search(r'data-cite="(' + re.escape(part.policy_id) + r'\|[^"]+)"', table).group(1)
+        assert part.deciding in handlers.open_citation(key)
+
+
 def test_compare_by_typed_question_overrides_the_practice(handlers):
     table = handlers.compare([], "sale", "Compare how INSZoom and Zopim use cookies")
     assert "cookies" in table

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.citations import narrowed
 from assistant.types import VERDICT_LABELS, VERDICTS, Answer, Citation, QuestionForm, Verdict, verdict_label
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def company_rows_html(answer: Answer, terms: Sequence[str]) -> str:
     """The per-company table of an answer: company, verdict, deciding clause (clickable), section."""
     rows = []
     for part in answer.per_company:
-        cited = part.citations[0] if part.citations else None
+        cited = narrowed(part.citations[0], part.deciding) if part.citations else None  # the deciding clause
         clause = citation_card(cited, 1, terms) if cited else '<span class="muted">The policy does not say.</span>'
         section = esc(cited.section) if cited and cited.section else "—"
         rows.append(
