@@ -105,8 +105,10 @@ def _resolve_turn(
     practices = practices_in_question(neutral)
     parties += [kind for kind in named_recipients(neutral) if kind not in parties]
     corpus_wide = _ALL_COMPANIES.search(neutral) is not None
-    # "which one is better?" after comparing two companies asks of those two, not of every policy.
-    refers = _PRONOUN.search(neutral) is not None or (
+    # "which one is better?" after comparing two companies asks of those two, not of every policy;
+    # in "Which companies share my data with their affiliates?" the companies are "their" own.
+    referring = re.sub(r"\b(their|its)\b", " ", neutral, flags=re.I) if corpus_wide else neutral
+    refers = _PRONOUN.search(referring) is not None or (
         _WHICH_ONE.search(neutral) is not None and any(len(r.policy_ids) > 1 for r in earlier)
     )
     compare = corpus_wide or _COMPARE.search(neutral) is not None

@@ -97,6 +97,10 @@ def test_which_one_after_a_comparison_asks_of_the_companies_compared(bundled_ass
     _, which = _resolve_all(bundled_assistant, ["Does Zopim sell my data?", "which one keeps my data the longest?"])
     assert which.everyone
     assert resolve("Which one sells my data?", [], bundled_assistant.resolver).everyone
+    # A possessive after "which companies" is the companies' own, not a reference back.
+    turns = ["Is Zopim allowed to share my data with Zendesk?", "Which companies share my data with their affiliates?"]
+    _, wide = _resolve_all(bundled_assistant, turns)
+    assert wide.everyone
     # "all five" asks every policy, whatever was compared before.
     _, every = _resolve_all(
         bundled_assistant,
