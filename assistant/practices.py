@@ -315,6 +315,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(can|could|may) (i|we) (e-?mail|write to|call|phone|talk to|speak (to|with)|message)\b",
         r"\bcontact\b",
         r"\b(dpo|data protection officer|privacy officer)\b",
+        r"\b(their|its|they'?s|the company'?s) (e-?mail|email|phone|telephone) (address|number)\b",
+        r"\b(their|its|they'?s|the company'?s) (e-?mail|email)\W*$",
         r"\b(?<!my )(?<!your )(phone|telephone)( number| line)?\b",  # my phone is data; theirs is a way to reach them
         r"\bcomplain\w*",
     ),
@@ -345,6 +347,15 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(use|uses|using)\b.{0,20}\b" + _MY + r"\b.{0,20}" + _DATA,
     ),
 }
+
+
+# A postal address: a street and number, a post office box, a town after its postcode.
+STREET = re.compile(
+    r"\b\d{1,5}\s+(?:[A-ZÄÖÜ][\w'’-]*\s+){0,4}(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Lane|Ln\.?|"
+    r"Way|Place|Pl\.?|Court|Ct\.?|Parkway|Pkwy\.?|Mall|Square|Highway)\b|\b[A-ZÄÖÜ][\w]*(?:allee|stra(?:ss|ß)e|platz|weg|gasse)\s+\d{1,4}\b"
+    r"|\bSuite\s+\d+|\bP\.?\s?O\.?\s+Box\s+\d+|\bATTN\b"
+)
+POSTCODE = re.compile(r"\b[A-Z][a-z]+,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)\s+\d{5}(?:-\d{4})?\b|\b\d{5}\s+[A-ZÄÖÜ][\wäöüß]+")
 
 
 @dataclass(frozen=True)
@@ -561,6 +572,20 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         _rx(r"\bcontrollers?\b"),
         "The company that is the data controller responsible for personal information, and its identity and "
         "contact details.",
+        needs_base=False,
+    ),
+    "postal_address": QuestionSense(
+        "contact",
+        "what its postal address is",
+        _rx(
+            r"\b(postal|mailing|street|physical|office|snail[- ]?mail)\s+address\b|\bheadquarter\w*|\bhq\b",
+            r"\bwhere (is|are) (they|it|the company)\b[^?]{0,15}\b(located|based|headquartered|registered)\b",
+            r"\b(what('s| is)|give me) (their|its|the company'?s|they'?s?) address\b",
+            r"\bmail (them|it|a letter|a request|my request)\b",
+        ),
+        re.compile(f"{STREET.pattern}|{POSTCODE.pattern}"),  # capitals matter: "Königsallee 106", "40215 Düsseldorf"
+        "You may also write to us at our postal address: Privacy Officer, Street, City, Postcode, Country.",
+        drops=("international_transfer",),  # where the company is, not where your data goes
         needs_base=False,
     ),
     # "Can employees read my messages?" is answered by a clause on who at the company may look at

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from assistant.citations import is_verbatim, make_citation, narrowed
-from assistant.practices import PRACTICES
+from assistant.practices import POSTCODE, PRACTICES, STREET
 from assistant.types import VERDICT_LABELS, Citation, Verdict
 from index.chunking import sentence_spans
 
@@ -247,12 +247,6 @@ def _write(path: Path, profile: Profile) -> None:
 _I = re.IGNORECASE
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+\d{1,3}[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b")
-_STREET = re.compile(
-    r"\b\d{1,5}\s+(?:[A-ZÄÖÜ][\w'’-]*\s+){0,4}(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Drive|Dr\.?|Lane|Ln\.?|"
-    r"Way|Place|Pl\.?|Court|Ct\.?|Parkway|Pkwy\.?|Mall|Square|Highway)\b|\b[A-ZÄÖÜ][\w]*(?:allee|stra(?:ss|ß)e|platz|weg|gasse)\s+\d{1,4}\b"
-    r"|\bSuite\s+\d+|\bP\.?\s?O\.?\s+Box\s+\d+|\bATTN\b"
-)
-_POSTCODE = re.compile(r"\b[A-Z][a-z]+,?\s+(?:[A-Z]{2}|[A-Z][a-z]+)\s+\d{5}(?:-\d{4})?\b|\b\d{5}\s+[A-ZÄÖÜ][\wäöüß]+")
 _WEB_CONTACT = re.compile(
     r"\b(?:web ?form|online form|contact form|request form|privacy (?:request )?portal|contact(?:ing)? us (?:here|through|via|on|using|at|by)|"
     r"(?:through|via) our (?:website|web ?site) here|(?:click|visit) (?:here|this link)\b[^.]{0,40}\b(?:contact|request|privacy))",
@@ -304,16 +298,14 @@ def _is_contact(text: str) -> bool:
     return bool(
         _EMAIL.search(text)
         or (_PHONE.search(text) and _CONTACT_CUE.search(text))
-        or _STREET.search(text)
-        or _POSTCODE.search(text)
+        or STREET.search(text)
+        or POSTCODE.search(text)
         or _WEB_CONTACT.search(text)
     )
 
 
 def _is_address_part(text: str) -> bool:
-    return len(text) <= 90 and bool(
-        _STREET.search(text) or _POSTCODE.search(text) or text.rstrip(".").strip().isalpha()
-    )
+    return len(text) <= 90 and bool(STREET.search(text) or POSTCODE.search(text) or text.rstrip(".").strip().isalpha())
 
 
 def find_actions(text: str) -> list[tuple[int, int]]:
@@ -335,13 +327,18 @@ def find_actions(text: str) -> list[tuple[int, int]]:
     return sorted(kept)
 
 
+def unit_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The sentence or postal address block of `text` holding `offset` (an address line's whole address)."""
+    return next(((start, end) for start, end in _units(text) if start <= offset < end), None)
+
+
 def _units(text: str) -> list[tuple[int, int]]:
     """Sentences of the text, with address lines joined into the sentence or block they belong to."""
     units: list[tuple[int, int]] = []
     for para in re.finditer(r"[^\n](?:.|\n(?!\s*\n))*", text):
         lines = list(re.finditer(r"[^\n]+", para.group()))
         short_block = len(lines) >= 2 and all(len(m.group().strip()) <= 90 for m in lines)
-        if short_block and any(_STREET.search(m.group()) or _POSTCODE.search(m.group()) for m in lines):
+        if short_block and any(STREET.search(m.group()) or POSTCODE.search(m.group()) for m in lines):
             units.append(_trim(text, para.start(), para.end()))  # an address block: one quote
             continue
         for sentence in sentence_spans(text, para.start(), para.end()):

@@ -448,7 +448,7 @@ class Assistant:
             policy_id=policy_id,
             verdict=verdict,
             citations=[cite(passages[i]) for i in chosen],
-            deciding=exception or _with_its_list(text, clauses[deciding], passages[deciding].start),
+            deciding=exception or _whole_clause(practice, text, clauses[deciding], passages[deciding].start),
             qualifies=clauses[deciding] if exception else clauses[denial] if denial is not None else "",
         )
 
@@ -545,6 +545,19 @@ def _speaking_sentence(practice: str | None, text: str, passage: Passage, actor:
     if plain is not None:
         return plain[1], plain[2]
     return vague or named or (text[passage.start : passage.end], passage.chunk.section)
+
+
+def _whole_clause(practice: str | None, text: str, clause: str, after: int) -> str:
+    """The deciding clause as shown: with the list it announces, or for a postal address, the whole
+    address block ("40215 Düsseldorf" is shown with the company, street, country and attention line)."""
+    if practice == "postal_address":
+        from assistant.profile import unit_at
+
+        at = text.find(clause, after)
+        block = unit_at(text, at) if at >= 0 else None
+        if block is not None and block[1] - block[0] <= _LIST_CHARS:
+            return text[block[0] : block[1]]
+    return _with_its_list(text, clause, after)
 
 
 def _with_its_list(text: str, clause: str, after: int) -> str:

@@ -85,6 +85,10 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they sell or share my data?", "sharing"),  # a "no" to selling is no answer to sharing
         ("Does Zopim let customers export chat transcripts?", "portability"),
         ("Can I download my chat history?", "portability"),
+        ("What's their postal address? I want to mail them a request", "postal_address"),
+        ("Where is the company located?", "postal_address"),  # where it is, not where your data goes
+        ("What is their email address?", "contact"),
+        ("Do they share their email list?", "sharing"),
         ("Do they listen to my calls?", "collection"),
         ("Do they encrypt my data?", "encryption"),
         ("Will they tell me if my data is exposed in a breach?", "breach_notification"),

@@ -337,6 +337,19 @@ def test_how_a_question_is_put_decides_which_clauses_answer_it(
     assert deciding in answer.per_company[0].deciding
 
 
+def test_a_postal_address_is_answered_by_an_address_block_or_not_at_all(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("What is ZoomSupport's postal address?")
+    assert answer.practice == "postal_address"
+    deciding = answer.per_company[0].deciding
+    assert "Königsallee 106" in deciding  # the whole block, not one of its lines
+    assert "40215 Düsseldorf" in deciding
+    assert bundled_assistant.ask("Where is InsideSales headquartered?").verdict == "yes"
+    # IPC gives an email contact only: its email is no postal address.
+    assert bundled_assistant.ask("whats IPC's postal address? i want to mail them a privacy request").verdict == (
+        "not_stated"
+    )
+
+
 def test_law_enforcement_is_answered_by_the_legal_disclosure_clause(bundled_assistant) -> None:
     answer = bundled_assistant.ask("Does Zopim share my chat transcripts with law enforcement?")
     assert answer.practice == "law_enforcement"
