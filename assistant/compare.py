@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from assistant.citations import narrowed
 from assistant.types import Answer, Verdict, verdict_label
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def comparison_rows(answer: Answer, by_verdict: bool = False) -> list[Comparison
             company=part.company,
             policy_id=part.policy_id,
             verdict=part.verdict,
-            clause=part.citations[0].quote if part.citations else None,
+            clause=narrowed(part.citations[0], part.deciding).quote if part.citations else None,  # its deciding clause
             section=(part.citations[0].section or None) if part.citations else None,
         )
         for part in answer.per_company
