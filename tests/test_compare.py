@@ -51,9 +51,11 @@ def test_corpus_wide_answer_lists_who_does_it_and_who_is_silent(bundled_assistan
     yes = [r for r in rows if r.verdict == "yes"]
     silent = [r.company for r in rows if r.verdict == "not_stated"]
     assert yes, "someone in the corpus shares data with advertisers"
+    deciding = {part.policy_id: part.deciding for part in answer.per_company}
     for row in yes:
         assert row.clause
         assert f"“{' '.join(row.clause.split())}”" in text
+        assert row.clause == deciding[row.policy_id]  # the clause the verdict was read from, not its window
     if silent:
         assert f"Silent ({len(silent)} of 5): {', '.join(silent)}" in text
 
