@@ -501,6 +501,23 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         _rx(r"\b(web ?beacons?|beacons?|pixels?|pixel tags?|clear gifs?|web bugs?)\b"),
         "Web beacons, pixel tags, clear GIFs or tracking pixels in pages and emails.",
     ),
+    # "How long do their cookies last?" asks how long a cookie lives, not how long data is kept.
+    "cookie_duration": QuestionSense(
+        "cookies",
+        "how long its cookies last",
+        _rx(
+            r"\bhow long\b[^?]{0,40}\bcookies?\b",
+            r"\bcookies?\b[^?]{0,40}\b(last|lasts|expire\w*|expiry|remain|stay|stays|persist\w*|duration|lifetime)\b",
+        ),
+        _rx(
+            r"\b(expire\w*|expiry|expiration|session|persistent|permanent|temporary|duration|lifetime|lifespan|"
+            r"across visits|until you (close|delete|clear))\b",
+            r"\b\d+\s+(minutes?|hours?|days?|weeks?|months?|years?)\b",
+        ),
+        "Session cookies expire when you close your browser; persistent cookies remain on your device for a set "
+        "period, such as days, months or years.",
+        drops=("retention",),  # a cookie's life, not how long your data is kept
+    ),
     # "Do third parties track me?" is answered by a clause on others' cookies and trackers (or a
     # denial of them), not by one on the site's own cookies.
     "third_party_tracking": QuestionSense(

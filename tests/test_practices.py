@@ -87,6 +87,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I download my chat history?", "portability"),
         ("What's their postal address? I want to mail them a request", "postal_address"),
         ("Where is the company located?", "postal_address"),  # where it is, not where your data goes
+        ("How long do their cookies last?", "cookie_duration"),  # a cookie's life, not how long data is kept
         ("What is their email address?", "contact"),
         ("Do they share their email list?", "sharing"),
         ("Do they listen to my calls?", "collection"),

@@ -287,7 +287,12 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Will INSZoom charge me a fee if I ask for a copy of my data?", "partial"),  # "unless it is excessive"
         ("Does Zopim let customers export chat transcripts?", "not_stated"),  # "may update or change" is no export
         ("Can I download my data from IPC?", "yes"),  # "Right of access and/or portability"
-        ("Does IPC charge for data requests?", "not_stated"),  # "feedback" and "free of charge" for disputes are no fee
+        ("Does IPC charge for data requests?", "not_stated"),
+        ("How long do InsideSales cookies last?", "yes"),  # "expire when you close your browser"
+        (
+            "How long do ZoomSupport's cookies last?",
+            "not_stated",
+        ),  # its data retention clause is no answer  # "feedback" and "free of charge" for disputes are no fee
     ],
 )
 def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant, question: str, verdict: str) -> None:
