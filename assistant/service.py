@@ -400,6 +400,9 @@ class Assistant:
                 c if kinds & _stems(f"{p.chunk.section}\n{text[p.start : p.end]}") else ""
                 for c, p in zip(judged, passages, strict=True)
             ]
+        if practice == "encryption" and (kinds := _stems_of_what_is_collected(question, names, _ENCRYPTING)):
+            # "Does Zopim encrypt my chats?" is not answered by "placing an encrypted cookie on your hard drive".
+            judged = [c if kinds & _stems(c) or _ANY_DATA.search(c) else "" for c in judged]
         if practice == "staff_access" and _ITS_PEOPLE.search(question):
             # "Can IPC staff listen to my calls?" asks about the company's people, not the account owner's.
             judged = [c if _ITS_PEOPLE.search(c) else "" for c in judged]
@@ -592,9 +595,17 @@ _COLLECTING = frozenset(
 )
 
 
-def _stems_of_what_is_collected(question: str, names: list[str]) -> set[str]:
-    """Stems of the kind of data a collection question names ("my phone calls"); empty when it names none."""
-    return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in _COLLECTING), names)
+# Words of encrypting: what an encryption question names besides them is what it asks to be encrypted.
+_ENCRYPTING = frozenset(
+    "encrypt encrypts encrypted encrypting encryption end secure secured securely protect protected safe safely".split()
+)
+# A clause on data in general covers any kind of it: "we encrypt all data in transit".
+_ANY_DATA = re.compile(r"\b(data|information)\b", re.IGNORECASE)
+
+
+def _stems_of_what_is_collected(question: str, names: list[str], verbs: frozenset[str] = _COLLECTING) -> set[str]:
+    """Stems of the kind of data a question names besides its verbs ("my phone calls"); empty when it names none."""
+    return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
 
 
 # Words that ask for something without saying what: "compare them", "tell me about Zopim", "IPC privacy policy summary".

@@ -288,6 +288,8 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Does Zopim let customers export chat transcripts?", "not_stated"),  # "may update or change" is no export
         ("Can I download my data from IPC?", "yes"),  # "Right of access and/or portability"
         ("Does IPC charge for data requests?", "not_stated"),
+        ("Does Zopim encrypt my chats?", "not_stated"),  # "placing an encrypted cookie" encrypts no chats
+        ("Does IPC encrypt my emails?", "yes"),
         ("How long do InsideSales cookies last?", "yes"),  # "expire when you close your browser"
         (
             "How long do ZoomSupport's cookies last?",
