@@ -288,7 +288,7 @@ class Assistant:
         """For a question on collecting a kind of data ("my meetings"), whether a text names that kind."""
         if not resolved.practices or resolved.practices[0] != "collection":
             return None
-        kinds = _stems_of_what_is_collected(resolved.query, self._names(policy_id))
+        kinds = _stems_of_the_kind_asked(resolved.query, self._names(policy_id))
         return (lambda text: bool(kinds & _stems(text))) if kinds else None
 
     def query_vector(self, text: str, expansion: str = "", adapted: bool = True) -> np.ndarray:
@@ -393,14 +393,14 @@ class Assistant:
                 c if not (found := named_laws(f"{p.chunk.section}\n{text[p.start : p.end]}")) or found & laws else ""
                 for c, p in zip(judged, passages, strict=True)
             ]
-        if practice == "collection" and (kinds := _stems_of_what_is_collected(question, names)):
+        if practice == "collection" and (kinds := _stems_of_the_kind_asked(question, names)):
             # "Does InsideSales record my phone calls?" is answered by a clause on calls, not by
             # "we will collect and use certain of your information".
             judged = [
                 c if kinds & _stems(f"{p.chunk.section}\n{text[p.start : p.end]}") else ""
                 for c, p in zip(judged, passages, strict=True)
             ]
-        if practice == "encryption" and (kinds := _stems_of_what_is_collected(question, names, _ENCRYPTING)):
+        if practice == "encryption" and (kinds := _stems_of_the_kind_asked(question, names, _ENCRYPTING)):
             # "Does Zopim encrypt my chats?" is not answered by "placing an encrypted cookie on your hard drive".
             judged = [c if kinds & _stems(c) or _ANY_DATA.search(c) else "" for c in judged]
         if practice == "staff_access" and _ITS_PEOPLE.search(question):
@@ -603,8 +603,9 @@ _ENCRYPTING = frozenset(
 _ANY_DATA = re.compile(r"\b(data|information)\b", re.IGNORECASE)
 
 
-def _stems_of_what_is_collected(question: str, names: list[str], verbs: frozenset[str] = _COLLECTING) -> set[str]:
-    """Stems of the kind of data a question names besides its verbs ("my phone calls"); empty when it names none."""
+def _stems_of_the_kind_asked(question: str, names: list[str], verbs: frozenset[str] = _COLLECTING) -> set[str]:
+    """Stems of the kind of data a question names besides its verbs (of collecting, by default): "my phone
+    calls" in "Does InsideSales record my phone calls?"; empty when it names none."""
     return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
 
 
