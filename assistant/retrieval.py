@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from typing import TYPE_CHECKING, Literal
 
 from assistant.rerank import POOL_FACTOR, rerank_passages
@@ -233,13 +234,13 @@ class HybridRetriever:
             # (a table row in a chunk unlike the question, say) follow them, wherever they are.
             speaking = np.flatnonzero(self.speaks_to(vectors, practices[0]))
             ranked_speaking = speaking[np.argsort(-sentence_scores[speaking], kind="stable")]
-            text = vectors.policy.text
+            text, sentences = vectors.policy.text, vectors.sentences
             naming = (
                 []
                 if names is None
-                else [i for i in ranked_speaking if names(text[vectors.sentences[i].start : vectors.sentences[i].end])]
+                else (i for i in ranked_speaking if names(text[sentences[i].start : sentences[i].end]))
             )
-            for i in [*ranked_speaking[: s.practice_clauses], *naming[: s.practice_clauses]]:
+            for i in [*ranked_speaking[: s.practice_clauses], *islice(naming, s.practice_clauses)]:
                 w = best((firsts <= i) & (lasts >= i))
                 if w is not None:
                     take(w)
