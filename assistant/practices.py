@@ -245,7 +245,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(minimum|min|youngest|old enough|how old)\b.{0,20}\b(age|old|to use|sign ?up)?",
         r"\bage (limit|requirement|restriction)",
         r"\bunder (13|16|18)\b",
-        r"\bparent\w*",
+        r"\bparent\w*\b(?!\s+(compan(y|ies)|corporation|organi[sz]ation|entit(y|ies)|firm|group))",  # a parent company is no parent
     ),
     "advertising": _rx(
         r"\badvertis\w*",
@@ -401,7 +401,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "whether it trains AI models on your data",
         _rx(
             # training people is no training of models: "use my data for training their staff"
-            r"\btrain\w*\b(?!\s+(?:(?:their|our|its|the|new|junior|support)\s+)*(?:staff|personnel|employees|agents|"
+            r"\btrain\w*\b(?!\s+(?:(?:their|there|our|its|the|new|junior|support)\s+)*(?:staff|personnel|employees|agents|"
             r"people|teams?|workers|technicians|techs)\b)",
             r"\b(ai|a\.i\.|artificial intelligence|machine learning|ml models?|llms?|language models?)\b",
         ),

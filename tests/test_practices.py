@@ -80,6 +80,9 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do they record my phone calls?", "collection"),  # my phone is data; theirs is a way to reach them
         ("Do they collect my phone number?", "collection"),
         ("Do they use my data for training their staff?", "collection"),  # people, not models
+        ("do they record my calls and use them to train there staff?", "collection"),  # "there" as typed
+        ("Do they pass my info to their parent company?", "sharing"),  # a parent company is no parent
+        ("Do they need parental consent?", "children"),
         ("Will they charge me a fee if I ask for a copy of my data?", "request_fee"),
         ("Do I have to pay to access my data?", "request_fee"),
         ("Do they sell or share my data?", "sharing"),  # a "no" to selling is no answer to sharing
