@@ -277,7 +277,7 @@ _ACTIONS["third_party_tracking"] = re.compile(  # what others' cookies and track
 )
 _ACTIONS["request_fee"] = re.compile(r"\b(charg(e|es|ed|ing)|fees?|pay|payment)\b", _I)
 # "free of charge", "at no cost": no fee.
-_FREE = re.compile(r"\b(free of charge|at no (cost|charge)|without (charge|cost)|no fee|free)\b", _I)
+_FREE = re.compile(r"\b(free of charge|at no (cost|charge)|without (charge|cost)|no fee|(is|are|be) free)\b", _I)
 _HANDLING = re.compile(
     r"\b(collect\w*|gather\w*|obtain\w*|receiv\w*|record\w*|log|logs|logged|stor(e|es|ed|ing)|process\w*|use|uses|used|using|"
     r"track\w*|access\w*|request\w*|ask\w*|captur\w*|scan\w*|keep|keeps|kept|retain\w*|sav(e|es|ed|ing)|require\w*|accept\w*|"

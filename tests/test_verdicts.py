@@ -30,6 +30,7 @@ def decide(*args, **kwargs):  # type: ignore[no-untyped-def]
             "partial",
         ),
         ("request_fee", "We may charge a reasonable fee to respond to a request for a copy of your data.", "yes"),
+        ("request_fee", "We may charge a fee for requests made by users of free accounts.", "yes"),
         # Hedges are affirmations.
         ("sharing", "We may share your information with advertising partners.", "yes"),
         ("advertising", "We may share your information with advertising partners.", "yes"),
