@@ -210,6 +210,9 @@ def _rx(*parts: str) -> re.Pattern[str]:
 
 _DATA = r"(?:data|info\w*|details|stuff|pii|content|chats?|messages?|conversations?|emails?|e-mail|photos?|history|activity)"
 _MY = r"(?:my|our|your|users?'?|customers?'?|people'?s?|personal|the)"
+# A fee, charged or waived, and what it is for: a request under your rights.
+_FEE = r"(fees?|free of charge|at no (cost|charge)|without (charge|cost)|charg(e|es|ed|ing) (a|any|you|no))"
+_A_REQUEST = r"(requests?|access|cop(y|ies)|delet\w*|rights?)"
 
 # Ordinary wording of user questions. Order inside `_QUESTION_ORDER` is the tie
 # break: the specific practices (sale, advertising) come before the general ones
@@ -659,12 +662,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(requests?|cop(y|ies)|access\w*)\b[^?]{0,40}\b(charg(e|es|ed|ing)|fees?|cost|costs|free)\b",
         ),
         # a fee for a request: "(free of charge)" beside a dispute resolution provider is no answer
-        _rx(
-            r"\b(fees?|free of charge|at no (cost|charge)|without (charge|cost)|charg(e|es|ed|ing) (a|any|you|no))\b"
-            r"[^.;]{0,80}\b(requests?|access|cop(y|ies)|delet\w*|rights?)\b",
-            r"\b(requests?|access|cop(y|ies)|delet\w*|rights?)\b[^.;]{0,80}"
-            r"\b(fees?|free of charge|at no (cost|charge)|without (charge|cost)|charg(e|es|ed|ing) (a|any|you|no))\b",
-        ),
+        _rx(rf"\b{_FEE}\b[^.;]{{0,80}}\b{_A_REQUEST}\b", rf"\b{_A_REQUEST}\b[^.;]{{0,80}}\b{_FEE}\b"),
         "We do not charge a fee to process or respond to your request to access or delete your personal "
         "information, unless it is excessive or repetitive.",
         drops=("retention",),
