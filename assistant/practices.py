@@ -320,7 +320,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(dpo|data protection officer|privacy officer)\b",
         r"\b(their|its|they'?s|the company'?s) (e-?mail|email|phone|telephone) (address|number)\b",
         r"\b(their|its|they'?s|the company'?s) (e-?mail|email)\W*$",
-        r"\b(?<!my )(?<!your )(phone|telephone)( number| line)?\b",  # my phone is data; theirs is a way to reach them
+        # My phone, and phone calls someone records, are data; their phone is a way to reach them.
+        r"\b(?<!my )(?<!your )(phone|telephone)( number| line)?\b(?!\s+(calls?|conversations?)\b)",
         r"\bcomplain\w*",
     ),
     "security": _rx(

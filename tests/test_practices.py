@@ -78,6 +78,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("What happens to my data if the company is sold?", "business_transfer"),
         ("Is there a phone number I can call about privacy?", "contact"),
         ("Do they record my phone calls?", "collection"),  # my phone is data; theirs is a way to reach them
+        ("does inszoom record the phone calls when i talk to their sales or support ppl?", "collection"),
         ("Do they collect my phone number?", "collection"),
         ("Do they use my data for training their staff?", "collection"),  # people, not models
         ("do they record my calls and use them to train there staff?", "collection"),  # "there" as typed
