@@ -70,6 +70,7 @@ class CompanyResolver:
             KnownCompany(pid, name, tuple({k for k in map(normalize, (name, pid, *aliases)) if len(k) >= 2}))
             for pid, name, aliases in companies
         ]
+        self.shared_parts = _shared_parts(name for _, name, _ in companies)
 
     def match(self, name: str) -> str | None:
         """The policy id a single name refers to, or None."""
@@ -114,7 +115,8 @@ class CompanyResolver:
             i
             for i, (_, word) in enumerate(words)
             if i not in used
-            and _looks_like_company(word, first=i == 0)
+            # "does zoom record my meetings?": a part of two indexed names (INSZoom, ZoomSupport) names neither
+            and (_looks_like_company(word, first=i == 0) or normalize(word) in self.shared_parts)
             # "my Outlook", "your iPhone": something the user owns, not a company asked about
             and not (i > 0 and words[i - 1][1].lower() in _POSSESSIVES)
         ]
@@ -131,7 +133,7 @@ class CompanyResolver:
         beside = bool(found) or every_company
         unknown, parties = [], []
         for run in runs:
-            name = " ".join(words[i][1] for i in run)
+            name = " ".join(self.shared_parts.get(normalize(words[i][1]), words[i][1]) for i in run)
             before = words[run[0] - 1][1].lower() if run[0] > 0 else ""
             if name.lower() in _places() or (beside and before in _PLACE_BEFORE):
                 continue
@@ -149,6 +151,25 @@ class CompanyResolver:
             if key in company.keys:
                 return company.policy_id
         return None
+
+
+# The parts of a name written in camel case: "INSZoom" -> "INS", "Zoom".
+_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+
+def _shared_parts(names: Iterable[str]) -> dict[str, str]:
+    """Parts of camel-case names that two or more companies share ("Zoom" in INSZoom and ZoomSupport),
+    by their normalised form: alone, such a part names another company than either."""
+    owners: dict[str, set[str]] = {}
+    spelling: dict[str, str] = {}
+    for name in names:
+        for word in name.split():
+            parts = _CAMEL_PART.findall(word)
+            for part in parts if len(parts) > 1 else ():
+                key = normalize(part)
+                owners.setdefault(key, set()).add(name)
+                spelling.setdefault(key, part)
+    return {key: spelling[key] for key, who in owners.items() if len(who) > 1 and len(key) >= 4}
 
 
 def _looks_like_company(word: str, first: bool) -> bool:

@@ -46,6 +46,16 @@ def test_unknown_companies_are_named_not_guessed() -> None:
     assert RESOLVER.match("Zoom") is None
 
 
+def test_a_part_of_two_indexed_names_names_neither() -> None:
+    # "Zoom" is in INSZoom and ZoomSupport: alone, in any case and anywhere, it is another company.
+    for question in ("does zoom record my meetings?", "Zoom records my meetings?", "Is INSZoom like zoom?"):
+        assert RESOLVER.resolve(question).unknown == ["Zoom"], question
+    found = RESOLVER.resolve("does zoom support record my sessions?")
+    assert (found.policy_ids, found.unknown) == (["zoomsupport"], [])
+    # A part of one name only is no other company: "sales" in InsideSales is a word.
+    assert RESOLVER.resolve("Do they use my data for sales calls?").unknown == []
+
+
 def test_a_name_of_several_words_is_one_company() -> None:
     found = RESOLVER.resolve("Does Zendesk Chat sell my data?")
     assert (found.policy_ids, found.unknown) == ([], ["Zendesk Chat"])
