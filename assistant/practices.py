@@ -375,6 +375,9 @@ class QuestionSense:
     needs_base: bool = True  # False: the question's own wording is enough, its base practice is implied
 
 
+# Who a user works for, asked about as one who may see or receive their data: "my boss", "my employer".
+_EMPLOYER = r"employers?|boss|bosses|workplace|the company i work for|my (manager|company|organi[sz]ation|it department)"
+
 _TWO_FACTOR = _rx(
     r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"
 )
@@ -616,7 +619,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "whether people at the company (employees, staff or administrators) can read or view your content",
         _rx(
             r"\b(employees?|staff|humans?|people|personnel|workers?|engineers?|admins?|administrators?|account owners?|"
-            r"support (team|agents?|staff)|agents?|someone|anyone|a person)\b[^?.]{0,40}"
+            r"support (team|agents?|staff)|agents?|someone|anyone|a person|" + _EMPLOYER + r")\b[^?.]{0,40}"
             r"\b(read|see|view|look|looks|looking|access|listen|watch|go through|snoop|review|monitor)\b",
         ),
         _rx(
@@ -627,7 +630,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         ),
         "Employees, staff, account administrators or other people at the company access, read or view users' "
         "content, messages, emails and files, and the cases in which they may.",
-        drops=("collection", "security"),
+        drops=("collection", "security", "access_deletion"),  # someone else seeing my data is not my right to see it
         needs_base=False,
     ),
     # "How many days do they have to answer my request?" is answered by a clause giving a period for
@@ -777,7 +780,7 @@ _RECIPIENTS: dict[str, tuple[str, re.Pattern[str]]] = {
         ),
     ),
     "your employer": (
-        r"employers?|boss|workplace|the company i work for",
+        _EMPLOYER,
         _rx(r"\b(employers?|account owners?|(account )?administrators?|admins?|your organi[sz]ation)\b"),
     ),
 }
@@ -789,9 +792,22 @@ _RECIPIENT_ASKED = {
 }
 
 
+# A kind of recipient as the one who sees the data: "Can my boss see my chats?".
+_VIEWER_ASKED = {
+    kind: re.compile(
+        r"\b(" + asked + r")\b[^?.]{0,30}\b(see|read|view|access|look at|go through|monitor|watch|snoop)\b", re.IGNORECASE
+    )
+    for kind, (asked, _named) in _RECIPIENTS.items()
+}
+
+
 def named_recipients(question: str) -> list[str]:
-    """The kinds of recipient a question asks about ("with their affiliates"): ["affiliates"]."""
-    return [kind for kind, pattern in _RECIPIENT_ASKED.items() if pattern.search(question)]
+    """The kinds of recipient a question asks about ("with their affiliates", "can my boss see"): ["affiliates"]."""
+    return [
+        kind
+        for kind in _RECIPIENT_ASKED
+        if _RECIPIENT_ASKED[kind].search(question) or _VIEWER_ASKED[kind].search(question)
+    ]
 
 
 def names_party(party: str, text: str) -> bool:

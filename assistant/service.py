@@ -71,7 +71,10 @@ _DECIDE_POOL = 10
 _WITHOUT_ASKING = re.compile(
     r"\bwithout (first )?(asking|telling|informing|notifying|warning)\b|\bwithout (my|your|our|prior|the user'?s?|any) "
     r"((explicit|express|prior) )?(consent|permission|approval|authori[sz]ation|agreement|knowledge|ok|okay)\b|"
-    r"\bwithout (consent|permission|approval|authori[sz]ation)\b",
+    r"\bwithout (consent|permission|approval|authori[sz]ation)\b|"
+    # "without me saying ok first", "without my agreeing", "without me knowing"
+    r"\bwithout (me|my|you|your|us|the user'?s?)( first)? (saying (ok|okay|yes|so)|agree\w*|approv\w*|accept\w*|consent\w*|"
+    r"allow\w*|know\w*|being (asked|told|notified)|giv\w* (my |your )?(ok|okay|permission|consent|approval))\b",
     re.IGNORECASE,
 )
 # "Will they change it without telling me?" asks the opposite of "will they tell me?".
@@ -84,6 +87,8 @@ _DELETED_AT_ONCE = re.compile(
     r"the moment)\b",
     re.IGNORECASE,
 )
+# "Do they keep my data forever?" asks the opposite of "how long do they keep it?".
+_FOREVER = re.compile(r"\b(forever|for ever|indefinitely|permanently|for good|eternally|in perpetuity)\b", re.IGNORECASE)
 # ...which a clause keeping it afterwards answers: "We may retain your data even after you stop using our services".
 _KEPT_AFTER = re.compile(
     r"\b(retain|keep|kept|store|hold|maintain)\w*\b[^.;]{0,80}\b(after|following|once)\b[^.;]{0,40}"
@@ -97,6 +102,8 @@ _NEEDS_CONSENT = re.compile(
     r"authori[sz]ation|authori[sz]e)\w*|\b(with|upon) your (prior |explicit |express )*(consent|permission|approval)\b",
     re.IGNORECASE,
 )
+# Consent as one case among others gates nothing: "only with consent or in one of the following circumstances".
+_OR_OTHERWISE = re.compile(r"\b(consent|permission|approval|authori[sz]ation)\b,? or\b", re.IGNORECASE)
 # A clause granting you a right: "Right to data portability: You have the right to transfer your information".
 _A_RIGHT = re.compile(
     r"\b(you have|you may exercise|grants? you) (the|a) right\b|\bright (to|of) [a-z ]{0,30}:", re.IGNORECASE
@@ -458,7 +465,8 @@ class Assistant:
 
 # The company's own people, as against an account owner or administrator of the customer's.
 _ITS_PEOPLE = re.compile(
-    r"\b(employees?|staff|humans?|personnel|workers?|engineers?|support (team|agents?|staff)|technicians?|techs?)\b",
+    r"\b(employees?|staff|humans?|personnel|workers?|engineers?|support (team|agents?|staff)|technicians?|techs?|"
+    r"(our|its) (\w+ ){0,2}agents?)\b",
     re.IGNORECASE,
 )
 _SOME_DATA = re.compile(r"\b(this|such|that|these|those) (information|info|data|content|details)\b", re.IGNORECASE)
@@ -492,12 +500,17 @@ def _asked_without(
             if (
                 clause
                 and _NEEDS_CONSENT.search(clause)
+                and not _OR_OTHERWISE.search(clause)  # "only with consent or in one of the following circumstances"
                 and not _A_RIGHT.search(clause)  # a right's condition gates no practice
                 and clause_verdict(practice, clause, contexts[i])
             ):
                 return "no", i
     if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
         return ("no" if verdict == "yes" else "yes"), deciding
+    if practice == "retention" and verdict == "yes" and _FOREVER.search(question) and not _FOREVER.search(clauses[deciding]):
+        # "Does my data sit in their backups forever?" is "no" when a period is stated ("deleted from backups
+        # after 3 months"); a vague one ("as long as necessary") stays "partly".
+        return "no", deciding
     if practice == "retention" and _DELETED_AT_ONCE.search(question):
         for i, clause in enumerate(clauses):
             if clause and _KEPT_AFTER.search(clause) and clause_verdict(practice, clause, contexts[i]):

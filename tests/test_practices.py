@@ -143,6 +143,11 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can advertisers see my browsing history on the site?", "advertising"),
         ("Can their employees read my messages?", "staff_access"),
         ("could an admin look at my files?", "staff_access"),
+        # Someone else seeing my data is no right of mine to see it.
+        ("Can IPC employees see my data?", "staff_access"),
+        ("Does the company allow their employees to access my data?", "staff_access"),
+        ("Does InsideSales let my employer see my emails?", "staff_access"),
+        ("Can I see my data?", "access_deletion"),
         # A right over data leads, whatever kind of data it is about.
         ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),
@@ -274,6 +279,7 @@ def test_kinds_of_recipient_are_read_after_with_or_to_and_named_by_their_synonym
     assert named_recipients("Do they sell my info to data brokers?") == ["data brokers"]
     assert named_recipients("Is it shared with outside vendors?") == ["service providers"]
     assert named_recipients("Would they give my data to my employer?") == ["your employer"]
+    assert named_recipients("Can my boss see my Zopim chats?") == ["your employer"]  # who sees it, gets it
     assert named_recipients("Is my email shown to other users?") == ["other users"]
     assert named_recipients("Do they share my data with anyone?") == []  # anyone: no kind of recipient
     assert named_recipients("My employer uses InsideSales. Can I delete my info?") == []  # no recipient

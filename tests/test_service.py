@@ -77,6 +77,9 @@ def test_unknown_company_is_never_answered_from_another_policy(bundled_assistant
     assert answer.citations == []
     assert answer.verdict == "not_stated"
     assert "no privacy policy for Zendesk" in answer.answer
+    # "zoom" in lower case is Zoom, not INSZoom or ZoomSupport, whose names share it.
+    answer = bundled_assistant.ask("does zoom record my meetings without telling me?")
+    assert (answer.unknown_companies, answer.companies, answer.verdict) == (["Zoom"], [], "not_stated")
 
 
 def test_every_citation_is_a_verbatim_span(bundled_assistant) -> None:
@@ -307,7 +310,11 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         ("Can IPC employees look at my chats and files?", "partial", "IPC employees do not access"),
         # The company's people, not the account owner's: "account owners ... can access" answers neither.
         ("Can IPC staff listen to my calls?", "partial", "IPC employees do not access"),
-        ("Can IPC account owners see my messages?", "yes", "account owners"),
+        ("Can IPC account owners see my messages?", "yes", "can access"),
+        # The company's agents are its people: "our Remote Assistance Agents will only search your computer".
+        ("Can ZoomSupport staff see my files?", "yes", "Remote Assistance Agents"),
+        # The user's employer is an account owner or administrator, never the company's own staff.
+        ("Can my employer access my IPC account?", "yes", "Account owners"),
         # "sell or share" is answered by sharing: INSZoom does not sell, but it shares with service providers.
         ("Does INSZoom sell or share my data?", "yes", "third party"),
         ("How many days does InsideSales take to respond to a removal request?", "yes", "within 30 days"),
@@ -325,6 +332,9 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         ("What are my CCPA rights with INSZoom?", "yes", "CCPA"),
         # Asked the other way round: "without asking me first?" is "no" by a clause requiring consent...
         ("Can a ZoomSupport tech connect to my PC without asking me first?", "no", "prior explicit consent"),
+        ("can a zoomsupport tech remote into my pc without me saying ok first", "no", "prior explicit consent"),
+        # Consent as one case among others gates nothing.
+        ("Will IPC share my data without my consent?", "partial", "only with consent or in one of the following"),
         ("Does ZoomSupport need my permission before a remote session?", "yes", "consent"),  # ...asked plainly, yes
         # A right's condition gates nothing: "Right to data portability ... processed with your consent".
         ("Can INSZoom share my data without my consent?", "yes", "service providers"),
@@ -334,6 +344,9 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
         # ...and "wiped as soon as I stop?" is "no" by a clause keeping data afterwards.
         ("Does ZoomSupport wipe my data as soon as I stop using it?", "no", "even after you stop using our services"),
         ("Does INSZoom delete my data immediately when I close my account?", "no", "deleted"),
+        # ...and "kept forever?" is "no" by a stated period, "partly" by a vague one.
+        ("after i close my inszoom account does my data just sit in their backups forever??", "no", "after 3 months"),
+        ("Does Zopim keep my data forever?", "partial", "as necessary"),
     ],
 )
 def test_how_a_question_is_put_decides_which_clauses_answer_it(
