@@ -448,8 +448,10 @@ class Assistant:
                 company=company, policy_id=policy_id, verdict="not_stated", near_misses=[cite(p) for p in passages[:2]]
             )
         order = [deciding] + [i for i in range(len(passages)) if i != deciding]
+        # Support comes from clauses that may answer this question: one the question's filters set aside (a
+        # clause on other data, another law, no named party) is cited only when nothing else is left.
         supporting = [
-            i for i in order if i == deciding or clause_verdict(practice, clauses[i], contexts[i]) is not None
+            i for i in order if i == deciding or (judged[i] and clause_verdict(practice, judged[i], contexts[i]) is not None)
         ]
         others = [i for i in order if i not in supporting]
         chosen = (supporting + others)[:k]

@@ -304,6 +304,17 @@ def test_a_specific_measure_is_answered_by_a_clause_naming_it(bundled_assistant,
     assert bundled_assistant.ask(question).verdict == verdict
 
 
+def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assistant) -> None:
+    # A clause on account owners cannot answer a question about the company's staff: the staff clause is
+    # cited before it, though it ranks lower.
+    part = bundled_assistant.ask("Can IPC employees look at my chats and files?").per_company[0]
+    assert [c.quote.startswith("IPC employees do not access or use Customer Content") for c in part.citations[:3]] == [
+        False,
+        False,
+        True,
+    ]
+
+
 @pytest.mark.parametrize(
     ("question", "verdict", "deciding"),
     [
