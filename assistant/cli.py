@@ -256,6 +256,7 @@ def format_answer(answer: Answer) -> str:
     from assistant.types import verdict_label
 
     lines = [f"Verdict: {verdict_label(answer.verdict, answer.question_form)}", "", answer.answer]
+    lines += [f"Note: {notice}" for notice in answer.notices]
     if answer.citations:
         lines += ["", "Citations:"]
         for n, c in enumerate(answer.citations, 1):

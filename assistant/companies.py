@@ -70,7 +70,7 @@ class CompanyResolver:
             KnownCompany(pid, name, tuple({k for k in map(normalize, (name, pid, *aliases)) if len(k) >= 2}))
             for pid, name, aliases in companies
         ]
-        self.shared_parts = _shared_parts(name for _, name, _ in companies)
+        self.shared_parts, self._sharers = _shared_parts(name for _, name, _ in companies)
 
     def match(self, name: str) -> str | None:
         """The policy id a single name refers to, or None."""
@@ -145,6 +145,10 @@ class CompanyResolver:
             list(dict.fromkeys(ordered)), list(dict.fromkeys(unknown)), spans, tuple(dict.fromkeys(parties))
         )
 
+    def names_containing(self, name: str) -> list[str]:
+        """Indexed companies whose names share this part ("Zoom": INSZoom, ZoomSupport); [] for any other name."""
+        return self._sharers.get(normalize(name), [])
+
     def _exact(self, phrase: str) -> str | None:
         key = normalize(phrase)
         for company in self.known:
@@ -157,9 +161,10 @@ class CompanyResolver:
 _CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 
-def _shared_parts(names: Iterable[str]) -> dict[str, str]:
+def _shared_parts(names: Iterable[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Parts of camel-case names that two or more companies share ("Zoom" in INSZoom and ZoomSupport),
-    by their normalised form: alone, such a part names another company than either."""
+    by their normalised form, as spelled and with the names sharing them: alone, such a part names
+    another company than any of them."""
     owners: dict[str, set[str]] = {}
     spelling: dict[str, str] = {}
     for name in names:
@@ -169,7 +174,8 @@ def _shared_parts(names: Iterable[str]) -> dict[str, str]:
                 key = normalize(part)
                 owners.setdefault(key, set()).add(name)
                 spelling.setdefault(key, part)
-    return {key: spelling[key] for key, who in owners.items() if len(who) > 1 and len(key) >= 4}
+    shared = {key: sorted(who) for key, who in owners.items() if len(who) > 1 and len(key) >= 4}
+    return {key: spelling[key] for key in shared}, shared
 
 
 def _looks_like_company(word: str, first: bool) -> bool:

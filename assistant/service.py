@@ -339,6 +339,9 @@ class Assistant:
             question_form=resolved.form,
             per_company=per_company,
         )
+        for name in resolved.unknown:
+            if sharers := self.resolver.names_containing(name):
+                answer.notices.append(f"{' and '.join(sharers)} are other companies, though their names contain “{name}”.")
         if is_incident_question(resolved.search_text):
             # A policy states practices, not a record of incidents: its security clauses are no answer.
             for part in per_company:

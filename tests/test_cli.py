@@ -43,6 +43,13 @@ def test_ask_prints_the_clause_with_company_section_and_span(store: Path) -> Non
     assert "chars " in result.stdout
 
 
+def test_ask_prints_notices(store: Path) -> None:
+    result = run(store, "ask", "does zoom record my meetings?")
+    assert result.returncode == 0, result.stderr
+    assert "no privacy policy for Zoom" in result.stdout
+    assert "Note: INSZoom and ZoomSupport are other companies, though their names contain “Zoom”." in result.stdout
+
+
 def test_ask_json_contract(store: Path) -> None:
     result = run(store, "ask", "Does INSZoom sell my personal information?", "--json")
     answer = json.loads(result.stdout)

@@ -80,6 +80,7 @@ def test_unknown_company_is_never_answered_from_another_policy(bundled_assistant
     # "zoom" in lower case is Zoom, not INSZoom or ZoomSupport, whose names share it.
     answer = bundled_assistant.ask("does zoom record my meetings without telling me?")
     assert (answer.unknown_companies, answer.companies, answer.verdict) == (["Zoom"], [], "not_stated")
+    assert answer.notices == ["INSZoom and ZoomSupport are other companies, though their names contain “Zoom”."]
 
 
 def test_every_citation_is_a_verbatim_span(bundled_assistant) -> None:
