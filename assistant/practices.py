@@ -570,6 +570,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         ),
         "Personal information is disclosed to law enforcement, government authorities or courts when required by "
         "law, subpoena or legal process.",
+        drops=("international_transfer",),  # "to the US government" names who gets it, not where it goes
     ),
     "right_to_object": QuestionSense(
         "legal_rights",
