@@ -208,7 +208,7 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
 
 
-_DATA = r"(?:data|info\w*|details|stuff|pii|content|chats?|messages?|conversations?|emails?|e-mail|photos?|history|activity)"
+_DATA = r"(?:data|info\w*|details|stuff|pii|content|chats?|messages?|conversations?|emails?|e-mail|photos?|history|activity|passwords?)"
 _MY = r"(?:my|our|your|users?'?|customers?'?|people'?s?|personal|the)"
 # A fee, charged or waived, and what it is for: a request under your rights.
 _FEE = r"(fees?|free of charge|at no (cost|charge)|without (charge|cost)|charg(e|es|ed|ing) (a|any|you|no))"

@@ -406,9 +406,14 @@ class Assistant:
         if practice == "collection" and (kinds := _stems_of_the_kind_asked(question, names)):
             # "Does InsideSales record my phone calls?" is answered by a clause on calls, not by
             # "we will collect and use certain of your information".
+            # A denial holds only for what it names: "we don't require that information [your photo]" denies
+            # nothing about a password named in the sentence before.
             judged = [
-                c if kinds & _stems(f"{p.chunk.section}\n{text[p.start : p.end]}") else ""
-                for c, p in zip(judged, passages, strict=True)
+                c
+                if kinds & _stems(f"{p.chunk.section}\n{text[p.start : p.end]}")
+                and (kinds & _stems(f"{p.chunk.section}\n{c}") or clause_verdict(practice, c, x) != "no")
+                else ""
+                for c, p, x in zip(judged, passages, contexts, strict=True)
             ]
         if practice == "encryption" and (kinds := _stems_of_the_kind_asked(question, names, _ENCRYPTING)):
             # "Does Zopim encrypt my chats?" is not answered by "placing an encrypted cookie on your hard drive".

@@ -149,6 +149,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does InsideSales let my employer see my emails?", "staff_access"),
         ("Can I see my data?", "access_deletion"),
         ("Does INSZoom send my information to the US government?", "law_enforcement"),  # who, not where
+        ("Does Zopim store my password?", "collection"),
         # A right over data leads, whatever kind of data it is about.
         ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),
