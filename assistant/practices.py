@@ -398,7 +398,9 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(child|children|kids?|minors?|teens?|teenagers?|under ?(13|16|18))\b",
             r"\b(child|children|kids?|minors?|teens?|teenagers?)\b[^?.]{0,30}\b(use|sign|join|register|create|make|have)\w*\b",
             r"\b(data|info\w*|details|photos?)\b[^?.]{0,30}\b(from|of|about)\b[^?.]{0,15}\b(child|children|kids?|minors?|teens?)\b",
-            r"\b(for|aimed at|directed (at|to)|intended for|meant for|allowed?|let)\b[^?.]{0,20}\b(child|children|kids?|minors?|teens?)\b",
+            r"\b(for|aimed at|directed (at|to)|intended for|meant for|allow(s|ed)?|permit(s|ted)?|let)\b[^?.]{0,20}"
+            r"\b(child|children|kids?|minors?|teens?)\b",
+            r"\b(child|children|kids?|minors?|teens?|teenagers?)\b[^?.]{0,20}\b(allowed|permitted|welcome)\b",
             r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
         ),
         drops=("collection",),  # "collect data from kids" is not a collection question

@@ -150,6 +150,9 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I see my data?", "access_deletion"),
         ("Does INSZoom send my information to the US government?", "law_enforcement"),  # who, not where
         ("Does Zopim store my password?", "collection"),
+        # Whether kids may use it is decided as an action: "IPC does not allow children under 16 to sign up" is a no.
+        ("Which companies allow kids under 13?", "children_data"),
+        ("Are kids allowed on IPC?", "children_data"),
         # A right over data leads, whatever kind of data it is about.
         ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),

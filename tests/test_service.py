@@ -357,6 +357,8 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
         # ...and "wiped as soon as I stop?" is "no" by a clause keeping data afterwards.
         ("Does ZoomSupport wipe my data as soon as I stop using it?", "no", "even after you stop using our services"),
+        # Whether kids may use it is an action: not allowed is a no.
+        ("Are kids allowed on IPC?", "no", "does not allow children under the age of 16"),
         ("Does INSZoom delete my data immediately when I close my account?", "no", "deleted"),
         # ...and "kept forever?" is "no" by a stated period, "partly" by a vague one.
         ("after i close my inszoom account does my data just sit in their backups forever??", "no", "after 3 months"),
