@@ -626,10 +626,23 @@ _ENCRYPTING = frozenset(
 _ANY_DATA = re.compile(r"\b(data|information)\b", re.IGNORECASE)
 
 
+# Other words policies use for a kind of data users name: "telephone conversations" are calls.
+_KIND_SYNONYMS = {
+    "call": "telephone",
+    "phone": "telephone",
+    "chat": "conversation message",
+    "email": "e-mail",
+    "video": "recording",
+    "meet": "meeting webinar",
+}
+
+
 def _stems_of_the_kind_asked(question: str, names: list[str], verbs: frozenset[str] = _COLLECTING) -> set[str]:
-    """Stems of the kind of data a question names besides its verbs (of collecting, by default): "my phone
-    calls" in "Does InsideSales record my phone calls?"; empty when it names none."""
-    return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
+    """Stems of the kind of data a question names besides its verbs (of collecting, by default), with
+    those of the other words policies use for it: "my phone calls" in "Does InsideSales record my phone
+    calls?" (and "telephone"); empty when it names none."""
+    kinds = _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
+    return kinds | {s for kind in kinds if kind in _KIND_SYNONYMS for s in _stems(_KIND_SYNONYMS[kind])}
 
 
 # Words that ask for something without saying what: "compare them", "tell me about Zopim", "IPC privacy policy summary".

@@ -290,6 +290,7 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Does IPC record my meetings?", "yes"),  # found by a second look for clauses naming meetings
         # A denial holds only for what it names: "we don't require that information [your photo, time zone]".
         ("How does INSZoom store my password?", "not_stated"),
+        ("Does INSZoom record calls?", "yes"),  # "telephone ... conversations": policies' word for calls
         ("Will INSZoom charge me a fee if I ask for a copy of my data?", "partial"),  # "unless it is excessive"
         ("Does Zopim let customers export chat transcripts?", "not_stated"),  # "may update or change" is no export
         ("Can I download my data from IPC?", "yes"),  # "Right of access and/or portability"
