@@ -627,14 +627,7 @@ _ANY_DATA = re.compile(r"\b(data|information)\b", re.IGNORECASE)
 
 
 # Other words policies use for a kind of data users name: "telephone conversations" are calls.
-_KIND_SYNONYMS = {
-    "call": "telephone",
-    "phone": "telephone",
-    "chat": "conversation message",
-    "email": "e-mail",
-    "video": "recording",
-    "meet": "meeting webinar",
-}
+_KIND_SYNONYMS = {"call": "telephone", "phone": "telephone", "chat": "conversation message", "meet": "webinar"}
 
 
 def _stems_of_the_kind_asked(question: str, names: list[str], verbs: frozenset[str] = _COLLECTING) -> set[str]:
