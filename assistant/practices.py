@@ -440,6 +440,23 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("sale",),  # "if the company is sold" sells the business, not your data
         needs_base=False,
     ),
+    # "Would I be told if the company is bought?" asks for notice of the sale, not only what happens to the
+    # data: "we will notify you via email ... of any change in ownership" answers it, and "your information
+    # may be passed to the new owner" does not. Reached only from a business_transfer question (below).
+    "transfer_notice": QuestionSense(
+        "policy_changes",
+        "whether it tells you before your data passes to a new owner",
+        re.compile(r"(?!)"),
+        _rx(
+            r"\b(merg(e|es|ed|ing|er|ers)|acquisitions?|acquir\w*|bankrupt\w*|reorgani[sz]ation|successor|divestiture|"
+            r"change (in|of) (ownership|control))\b[^.]{0,200}\b(notif\w*|notice|inform(s|ed|ing)?|tell|e-?mail)\b",
+            r"\b(notif\w*|notice|inform(s|ed|ing)?|tell|e-?mail)\b[^.]{0,200}\b(merg(e|es|ed|ing|er|ers)|acquisitions?|acquir\w*|"
+            r"bankrupt\w*|successor|change (in|of) (ownership|control))\b",
+        ),
+        "If the company is involved in a merger, acquisition, bankruptcy or sale of its assets, personal "
+        "information may be transferred to the buyer or successor.",
+        needs_base=False,
+    ),
     # "Do they keep my card number?" asks whether it is stored: "we may ask you for card
     # information" says it is collected, not kept.
     "card_storage": QuestionSense(
@@ -452,6 +469,27 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         ),
         _rx(r"\b(stor(e|es|ed|ing)|retain\w*|keep|keeps|kept|sav(e|es|ed|ing)|hold|holds|on file)\b"),
         "The company stores or keeps credit card numbers or payment card details, or does not store them.",
+    ),
+    # "Can they guarantee my data is 100% secure?" is answered by what the policy promises or disclaims
+    # ("no transmission is ever fully secure": no), not by "we take reasonable steps".
+    "security_guarantee": QuestionSense(
+        "security",
+        "whether it guarantees that your data is secure",
+        _rx(
+            r"\b(guarantee\w*|promise\w*|warrant\w*|100 ?%|100 percent|completely|totally|fully|perfectly|absolutely|"
+            r"entirely)\b[^?]{0,30}\b(secur\w*|safe\w*|protected|unhackable)\b",
+            r"\b(secur\w*|safe)\b[^?]{0,20}\b(guaranteed|100 ?%|completely|totally|perfectly|absolutely)\b",
+            r"\b(guarantee\w*|promise\w*)\b[^?]{0,40}\b(hack\w*|breach\w*|leak\w*|stolen)\b",
+        ),
+        _rx(
+            r"\b(no|not|never)\b[^.;]{0,60}\b(100 ?%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|"
+            r"warrant\w*)\b",
+            r"\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
+            r"\b(guarantee\w*|absolute security|error[- ]free)\b",
+        ),
+        "No method of transmission over the Internet or electronic storage is completely secure; we cannot "
+        "guarantee absolute security of your information.",
+        needs_base=False,
     ),
     # A specific measure or object is answered by a clause naming it: "Do they encrypt my data?"
     # is not answered by "we use reasonable safeguards", nor "web beacons?" by a cookie clause.
@@ -864,6 +902,9 @@ _SELL_OR_SHARE = re.compile(
     r"pass|hand)\b|\b(share|shares|sharing|disclose|give|pass|hand)\b\s*(,|or|and|/|and/or)\s*(sell|sells|selling|rent)\b",
     re.IGNORECASE,
 )
+_TOLD = re.compile(
+    r"\b(told|tell|notif\w*|inform(s|ed|ing)?|warn\w*|notice|heads[- ]up|let (me|us) know|e-?mail (me|us))\b", re.IGNORECASE
+)
 _ASKS_A_RIGHT = re.compile(
     r"\b(can|could|may|how)\b[^?]{0,30}\b(i|we|parents?)\b[^?]{0,40}\b(delet\w*|eras\w*|remov\w*|correct\w*|wip(e|ed)|purg\w*)\b",
     re.IGNORECASE,
@@ -900,6 +941,9 @@ def practices_in_question(question: str) -> list[str]:
             found = [name if n == sense.base else n for n in found if n not in sense.drops]
             if name not in found:
                 found.append(name)
+    # "Would I be told if the company is sold?" asks for notice of the sale, not what happens to the data.
+    if "business_transfer" in found and _TOLD.search(question):
+        found[found.index("business_transfer")] = "transfer_notice"
     # "Can I get my kid's data deleted?" asks for a right over data, whatever kind of data it is.
     if "access_deletion" in found and found[0] in _KINDS_OF_DATA and _ASKS_A_RIGHT.search(question):
         found.remove("access_deletion")

@@ -44,7 +44,8 @@ _INCIDENT = re.compile(
     r"[^?]{0,60}\b(ever|before|previously|in the past|history|recently|last year)\b"
     r"|\b(ever|previously|in the past)\b[^?]{0,60}\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b"
     # Counts of what happened ("how many requests has it received") are history too.
-    r"|\bhow many\b[^?]{0,60}\b(has|have|had|did)\b[^?]{0,40}\b(receiv\w*|had|got|gotten|suffer\w*|fac\w*|report\w*)\b",
+    r"|\bhow many\b[^?]{0,60}\b(has|have|had|did)\b[^?]{0,40}\b(receiv\w*|had|get|got|gotten|suffer\w*|fac\w*|report\w*)\b"
+    r"|\btransparency reports?\b",
     re.IGNORECASE,
 )
 # Words any privacy question may use: what is left names what the question is about.

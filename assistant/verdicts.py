@@ -309,7 +309,7 @@ _DESCRIPTIVE_ACTIONS: dict[str, re.Pattern[str]] = {
 }
 _NOTHING = re.compile(r"(?!)")  # matches nothing: a practice with no verbs of its own
 _SECURITY_DISCLAIMER = re.compile(
-    r"\b(no|not)\b[^.;]{0,60}\b(100%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|warrant)\b"
+    r"\b(no|not)\b[^.;]{0,80}\b(100%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|warrant|error[- ]free)\b"
     r"|\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
     _I,
 )
@@ -387,7 +387,8 @@ _NOTICE_TO_YOU = re.compile(
     r"\b(notify|notif(y|ies|ied|ying|ication)|inform|tell|alert|email|e-mail|send)\w*\b[^.;]{0,40}\b(you|users|members|customers)\b"
     # ("notice" as the policy's own name, "you accept the revised Privacy Notice", is no notice to you)
     r"|\b(you|users)\b[^.;]{0,40}\b(notified|informed|told|emailed|alerted|(?<!privacy )(?<!this )(?<!revised )notice)\b"
-    r"|\b(by|via|through) (e-?mail|a (prominent |service )?(notice|announcement))\b|\b(advance|prominent) notice\b",
+    r"|\b(by|via|through) (e-?mail|a (prominent |service )?(notice|announcement))\b|\b(advance|prominent) notice\b"
+    r"|\b(provide|give|send)s? (you )?(a |with )?notice\b",
     _I,
 )
 _HEDGED_NOTICE = re.compile(r"\b(may|might|could|can)\s+(also\s+)?(notify|inform|tell|alert|e-?mail)\b", _I)
@@ -558,11 +559,13 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
             verdict, stated = _descriptive_polarity(base_practice(practice), clause)
             # A revised policy posted for you to find is no notice to you, nor is one they "may" give.
             if (
-                practice == "change_notice"
+                practice in ("change_notice", "transfer_notice")
                 and verdict == "yes"
                 and (not _NOTICE_TO_YOU.search(clause) or _HEDGED_NOTICE.search(clause))
             ):
                 verdict = "partial"
+            if practice == "security_guarantee" and _SECURITY_DISCLAIMER.search(clause):
+                verdict = "no"  # "no transmission is ever fully secure" guarantees nothing
             if practice == "access_deletion" and verdict == "yes" and _THROUGH_ANOTHER.search(clause):
                 verdict = "partial"  # a right you exercise through someone else ("how long to respond" still is "yes")
             (strong if stated else named).append(verdict)

@@ -153,6 +153,11 @@ def test_taxonomy_order_and_fields() -> None:
         # Whether kids may use it is decided as an action: "IPC does not allow children under 16 to sign up" is a no.
         ("Which companies allow kids under 13?", "children_data"),
         ("Are kids allowed on IPC?", "children_data"),
+        ("Can they guarantee my data is 100% secure?", "security_guarantee"),
+        ("Is my data safe?", "security"),
+        # Being told of a sale of the business asks for notice; what happens to the data, for what is said.
+        ("If they get bought by another company, would I be told that my data is going to the new owner?", "transfer_notice"),
+        ("What happens to my information if they are acquired?", "business_transfer"),
         # A right over data leads, whatever kind of data it is about.
         ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),

@@ -200,6 +200,7 @@ def test_do_not_track_is_decided_by_the_sentence_stating_it(bundled_assistant, q
     [
         "Is Instant Prospect Conversion HIPAA compliant?",  # no practice, and nothing in the policy names HIPAA
         "How many government requests for user data has InsideSales received?",  # a count of events: history
+        "how many police requests for user data did IPC get last year? do they put out a transparency report?",
         "How many users does INSZoom have?",  # names nothing a clause could be about
     ],
 )
@@ -358,6 +359,13 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("Will INSZoom tell me before it changes its privacy policy?", "yes", "notice"),
         # ...and "wiped as soon as I stop?" is "no" by a clause keeping data afterwards.
         ("Does ZoomSupport wipe my data as soon as I stop using it?", "no", "even after you stop using our services"),
+        # A guarantee is answered by what the policy disclaims, not by "we take reasonable steps".
+        ("Can Zopim guarantee my data is 100% secure?", "no", "is ever fully secure"),
+        ("Can ZoomSupport guarantee my data can't be hacked?", "no", "no one can guarantee"),
+        # Notice of a sale of the business: a promise of notice, not "may be passed to the new owner".
+        ("If INSZoom gets bought, would I be told that my data is going to the new owner?", "yes", "notify you"),
+        ("If Zopim gets bought, will I be told before my data is handed over?", "yes", "provide notice before"),
+        ("If ZoomSupport gets bought, will I be told before my data is handed over?", "not_stated", ""),
         # Whether kids may use it is an action: not allowed is a no.
         ("Are kids allowed on IPC?", "no", "does not allow children under the age of 16"),
         ("Does INSZoom delete my data immediately when I close my account?", "no", "deleted"),
