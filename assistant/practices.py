@@ -376,7 +376,9 @@ class QuestionSense:
 
 
 # Who a user works for, asked about as one who may see or receive their data: "my boss", "my employer".
-_EMPLOYER = r"employers?|boss|bosses|workplace|the company i work for|my (manager|company|organi[sz]ation|it department)"
+_EMPLOYER = (
+    r"employers?|boss|bosses|workplace|the company i work for|my (manager|company|organi[sz]ation|it department)"
+)
 
 _TWO_FACTOR = _rx(
     r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"
@@ -836,7 +838,8 @@ _RECIPIENT_ASKED = {
 # A kind of recipient as the one who sees the data: "Can my boss see my chats?".
 _VIEWER_ASKED = {
     kind: re.compile(
-        r"\b(" + asked + r")\b[^?.]{0,30}\b(see|read|view|access|look at|go through|monitor|watch|snoop)\b", re.IGNORECASE
+        r"\b(" + asked + r")\b[^?.]{0,30}\b(see|read|view|access|look at|go through|monitor|watch|snoop)\b",
+        re.IGNORECASE,
     )
     for kind, (asked, _named) in _RECIPIENTS.items()
 }
@@ -903,7 +906,8 @@ _SELL_OR_SHARE = re.compile(
     re.IGNORECASE,
 )
 _TOLD = re.compile(
-    r"\b(told|tell|notif\w*|inform(s|ed|ing)?|warn\w*|notice|heads[- ]up|let (me|us) know|e-?mail (me|us))\b", re.IGNORECASE
+    r"\b(told|tell|notif\w*|inform(s|ed|ing)?|warn\w*|notice|heads[- ]up|let (me|us) know|e-?mail (me|us))\b",
+    re.IGNORECASE,
 )
 _ASKS_A_RIGHT = re.compile(
     r"\b(can|could|may|how)\b[^?]{0,30}\b(i|we|parents?)\b[^?]{0,40}\b(delet\w*|eras\w*|remov\w*|correct\w*|wip(e|ed)|purg\w*)\b",

@@ -89,7 +89,9 @@ _DELETED_AT_ONCE = re.compile(
     re.IGNORECASE,
 )
 # "Do they keep my data forever?" asks the opposite of "how long do they keep it?".
-_FOREVER = re.compile(r"\b(forever|for ever|indefinitely|permanently|for good|eternally|in perpetuity)\b", re.IGNORECASE)
+_FOREVER = re.compile(
+    r"\b(forever|for ever|indefinitely|permanently|for good|eternally|in perpetuity)\b", re.IGNORECASE
+)
 # ...which a clause keeping it afterwards answers: "We may retain your data even after you stop using our services".
 _KEPT_AFTER = re.compile(
     r"\b(retain|keep|kept|store|hold|maintain)\w*\b[^.;]{0,80}\b(after|following|once)\b[^.;]{0,40}"
@@ -342,7 +344,9 @@ class Assistant:
         )
         for name in resolved.unknown:
             if sharers := self.resolver.names_containing(name):
-                answer.notices.append(f"{' and '.join(sharers)} are other companies, though their names contain “{name}”.")
+                answer.notices.append(
+                    f"{' and '.join(sharers)} are other companies, though their names contain “{name}”."
+                )
         if is_incident_question(resolved.search_text):
             # A policy states practices, not a record of incidents: its security clauses are no answer.
             for part in per_company:
@@ -460,7 +464,9 @@ class Assistant:
         # Support comes from clauses that may answer this question: one the question's filters set aside (a
         # clause on other data, another law, no named party) is cited only when nothing else is left.
         supporting = [
-            i for i in order if i == deciding or (judged[i] and clause_verdict(practice, judged[i], contexts[i]) is not None)
+            i
+            for i in order
+            if i == deciding or (judged[i] and clause_verdict(practice, judged[i], contexts[i]) is not None)
         ]
         others = [i for i in order if i not in supporting]
         chosen = (supporting + others)[:k]
@@ -518,7 +524,12 @@ def _asked_without(
                 return "no", i
     if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
         return ("no" if verdict == "yes" else "yes"), deciding
-    if practice == "retention" and verdict == "yes" and _FOREVER.search(question) and not _FOREVER.search(clauses[deciding]):
+    if (
+        practice == "retention"
+        and verdict == "yes"
+        and _FOREVER.search(question)
+        and not _FOREVER.search(clauses[deciding])
+    ):
         # "Does my data sit in their backups forever?" is "no" when a period is stated ("deleted from backups
         # after 3 months"); a vague one ("as long as necessary") stays "partly".
         return "no", deciding

@@ -156,7 +156,10 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can they guarantee my data is 100% secure?", "security_guarantee"),
         ("Is my data safe?", "security"),
         # Being told of a sale of the business asks for notice; what happens to the data, for what is said.
-        ("If they get bought by another company, would I be told that my data is going to the new owner?", "transfer_notice"),
+        (
+            "If they get bought by another company, would I be told that my data is going to the new owner?",
+            "transfer_notice",
+        ),
         ("What happens to my information if they are acquired?", "business_transfer"),
         # A right over data leads, whatever kind of data it is about.
         ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
