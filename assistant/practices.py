@@ -380,6 +380,13 @@ _EMPLOYER = (
     r"employers?|boss|bosses|workplace|the company i work for|my (manager|company|organi[sz]ation|it department)"
 )
 
+# Security disclaimed: "no Internet transmission is ever fully secure", "we cannot guarantee its security".
+SECURITY_DISCLAIMER = re.compile(
+    r"\b(no|not)\b[^.;]{0,80}\b(100%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|warrant|error[- ]free)\b"
+    r"|\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
+    re.IGNORECASE,
+)
+
 _TWO_FACTOR = _rx(
     r"\b(two|2|multi)[- ]?(factor|step)\b", r"\b(2fa|mfa)\b", r"\bone[- ]time (code|password|passcode)s?\b"
 )
@@ -483,12 +490,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(secur\w*|safe)\b[^?]{0,20}\b(guaranteed|100 ?%|completely|totally|perfectly|absolutely)\b",
             r"\b(guarantee\w*|promise\w*)\b[^?]{0,40}\b(hack\w*|breach\w*|leak\w*|stolen)\b",
         ),
-        _rx(
-            r"\b(no|not|never)\b[^.;]{0,60}\b(100 ?%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|"
-            r"warrant\w*)\b",
-            r"\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
-            r"\b(guarantee\w*|absolute security|error[- ]free)\b",
-        ),
+        _rx(SECURITY_DISCLAIMER.pattern, r"\b(guarantee\w*|absolute security|error[- ]free)\b"),
         "No method of transmission over the Internet or electronic storage is completely secure; we cannot "
         "guarantee absolute security of your information.",
         needs_base=False,

@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
-from assistant.practices import PRACTICES, QUESTION_ONLY, base_practice, mentions, sells_data
+from assistant.practices import PRACTICES, QUESTION_ONLY, SECURITY_DISCLAIMER, base_practice, mentions, sells_data
 from assistant.types import Verdict
 
 ClauseVerdict = Literal["yes", "no", "partial"]
@@ -308,11 +308,6 @@ _DESCRIPTIVE_ACTIONS: dict[str, re.Pattern[str]] = {
     "security": re.compile(r"\b(encrypt\w*|protect\w*|secur\w*|safeguard\w*|use|employ\w*|implement\w*)\b", _I),
 }
 _NOTHING = re.compile(r"(?!)")  # matches nothing: a practice with no verbs of its own
-_SECURITY_DISCLAIMER = re.compile(
-    r"\b(no|not)\b[^.;]{0,80}\b(100%|completely|perfectly|absolutely|fully|entirely|guarantee\w*|ensure|warrant|error[- ]free)\b"
-    r"|\b(cannot|can't|can ?not|unable to)\b[^.;]{0,20}\b(guarantee|ensure|warrant|promise)\b",
-    _I,
-)
 _RETENTION_SPECIFIC = re.compile(
     r"\b\d+\s*(-\s*)?(day|week|month|year|hour)s?\b|\b(one|two|three|four|five|six|seven|ten|twelve|eighteen|twenty|thirty|sixty|ninety)\s+(day|week|month|year)s?\b"
     r"|\buntil (you|your|the account|such time as you)\b|\bindefinitely\b|\bpermanently\b|\bimmediately\b|\bupon (your )?(request|deletion|account)\b",
@@ -483,7 +478,7 @@ def _descriptive_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bo
         if _RETENTION_SPECIFIC.search(clause):
             return "yes", True
         return "partial", True
-    if practice == "security" and _SECURITY_DISCLAIMER.search(clause):
+    if practice == "security" and SECURITY_DISCLAIMER.search(clause):
         return "partial", True
     if practice == "do_not_track":
         clause = re.sub(r"\bdo[- ]not[- ]track\b", "DNT", clause, flags=_I)
@@ -564,7 +559,7 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
                 and (not _NOTICE_TO_YOU.search(clause) or _HEDGED_NOTICE.search(clause))
             ):
                 verdict = "partial"
-            if practice == "security_guarantee" and _SECURITY_DISCLAIMER.search(clause):
+            if practice == "security_guarantee" and SECURITY_DISCLAIMER.search(clause):
                 verdict = "no"  # "no transmission is ever fully secure" guarantees nothing
             if practice == "access_deletion" and verdict == "yes" and _THROUGH_ANOTHER.search(clause):
                 verdict = "partial"  # a right you exercise through someone else ("how long to respond" still is "yes")
