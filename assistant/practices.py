@@ -500,9 +500,17 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     "encryption": QuestionSense(
         "security",
         "whether it encrypts your data",
-        _rx(r"\bencrypt\w*", r"\bend[- ]to[- ]end\b", r"\b(ssl|tls)\b"),
+        _rx(
+            r"\bencrypt\w*",
+            r"\bend[- ]to[- ]end\b",
+            r"\b(ssl|tls)\b",
+            r"\bscrambl\w*",  # in plain words: "scrambled so nobody can snoop", "locked so only I can read it"
+            r"\block(ed|s)?\b[^?]{0,30}\b(only|nobody|no one)\b",
+        ),
         _rx(r"\b(encrypt\w*|cryptograph\w*|ssl|tls|end[- ]to[- ]end)\b"),
         "Personal information is encrypted in transit or at rest, with SSL/TLS or other encryption.",
+        drops=("collection",),  # "is what I type scrambled so nobody can read it?" collects nothing
+        needs_base=False,
     ),
     "breach_notification": QuestionSense(
         "security",
@@ -584,6 +592,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(facebook|google|twitter|linkedin|doubleclick)\b",
             r"\b(advertising|analytics|marketing) (partners?|providers?|networks?|companies|services)\b",
             r"\bpartners?\b",
+            r"\b(these|those|such|social( media)?|third[- ]party) (widgets?|plug-?ins?|buttons?)\b",  # others' widgets
         ),
         "Third parties such as advertising networks, analytics providers and social media widgets place cookies, "
         "pixels or other tracking technologies to collect information about your activity.",
@@ -628,7 +637,13 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
     "automated_decisions": QuestionSense(
         "legal_rights",
         "whether it makes automated decisions about you or profiles you",
-        _rx(r"\bautomat\w*\b.{0,30}\bdecisions?\b", r"\bprofiling\b", r"\bprofiles? (me|you|users|people)\b"),
+        _rx(
+            r"\bautomat\w*\b.{0,30}\bdecisions?\b",
+            r"\bprofiling\b",
+            r"\bprofiles? (me|you|users|people)\b",
+            r"\b(computers?|algorithms?|machines?|software|ai)\b[^?]{0,80}\bdecisions?\b",
+            r"\bsize (me|you|us|people) up\b",
+        ),
         _rx(r"\bautomat\w* (decision|processing)\w*", r"\bprofiling\b"),
         "Automated decision-making and profiling based on personal information, including decisions with legal "
         "or similarly significant effects.",
@@ -664,8 +679,13 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "whether people at the company (employees, staff or administrators) can read or view your content",
         _rx(
             r"\b(employees?|staff|humans?|people|personnel|workers?|engineers?|admins?|administrators?|account owners?|"
-            r"support (team|agents?|staff)|agents?|someone|anyone|a person|" + _EMPLOYER + r")\b[^?.]{0,40}"
+            r"support (team|agents?|staff)|agents?|techs?|technicians?|someone|anyone|a person|"
+            + _EMPLOYER
+            + r")\b[^?.]{0,40}"
             r"\b(read|see|view|look|looks|looking|access|listen|watch|go through|snoop|review|monitor)\b",
+            # whoever asks it: "will they go thru my personal files once they're in?"
+            r"\b(go|going|look|looking|dig|digging|rummag\w*|snoop\w*)\s+(through|thru|around in)\b[^?]{0,30}"
+            r"\b(files?|folders?|documents?|photos?|emails?|messages?|stuff)\b",
         ),
         _rx(
             r"\b(employees?|staff|humans?|personnel|admins?|administrators?|account owners?|agents?|support (team|staff))\b"
@@ -706,7 +726,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "access_deletion",
         "whether it charges a fee for your requests",
         _rx(
-            r"\b(charg(e|es|ed|ing)|fees?|cost|costs|pay|paid|free)\b[^?]{0,40}\b(requests?|cop(y|ies)|access\w*|delet\w*|"
+            r"\b(charg(e|es|ed|ing)|fees?|cost|costs|pay|paid|free)\b[^?]{0,40}\b(ask|asking|requests?|cop(y|ies)|access\w*|delet\w*|"
             r"rights?|my (data|info\w*))\b",
             r"\b(requests?|cop(y|ies)|access\w*)\b[^?]{0,40}\b(charg(e|es|ed|ing)|fees?|cost|costs|free)\b",
         ),

@@ -24,7 +24,7 @@ from assistant.errors import InputError, UnknownCompanyError
 from assistant.practices import PRACTICES, QUESTION_ONLY, named_laws, names_party
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
-from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, on_your_say_so, stance
+from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, has_a_precondition, on_your_say_so, stance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,6 +45,7 @@ _INCIDENT = re.compile(
     r"|\b(ever|previously|in the past)\b[^?]{0,60}\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b"
     # Counts of what happened ("how many requests has it received") are history too.
     r"|\bhow many\b[^?]{0,60}\b(has|have|had|did)\b[^?]{0,40}\b(receiv\w*|had|get|got|gotten|suffer\w*|fac\w*|report\w*)\b"
+    r"|\bhow many times\b[^?]{0,60}\b(did|has|have|had)\b"
     r"|\btransparency reports?\b",
     re.IGNORECASE,
 )
@@ -107,6 +108,23 @@ _NEEDS_CONSENT = re.compile(
 )
 # Consent as one case among others gates nothing: "only with consent or in one of the following circumstances".
 _OR_OTHERWISE = re.compile(r"\b(consent|permission|approval|authori[sz]ation)\b,? or\b", re.IGNORECASE)
+# The asker reaches the company through one of its customers: "my immigration lawyer uses INSZoom", "I chatted
+# with an online shop through its Zopim chat box", "a business I deal with uses them behind the scenes".
+_VIA_A_CUSTOMER = re.compile(
+    r"\b(my|a|an|the|some|our|one)\s+(\w+\s+){0,3}(lawyers?|attorneys?|shops?|stores?|business(es)?|compan(y|ies)|firms?|"
+    r"employers?|websites?|sites?|agenc(y|ies)|sellers?|merchants?|banks?|schools?|doctors?|clinics?|recruiters?|vendors?|"
+    r"retailers?)\b[^?.]{0,60}\b(uses?|used|using|runs? on|through|thru|via)\b"
+    r"|\b(through|thru|via)\s+(its|their|his|her|the|a|an)\b[^?.]{0,30}\b(chat|widget|box|app|platform|software|site|portal)\b"
+    r"|\bbehind the scenes\b|\bnever signed up\b|\bend[- ]clients?\b",
+    re.IGNORECASE,
+)
+# A policy sending such people to its customer: "you will be directed to contact the related customer", "should
+# direct his or her inquiry to the applicable Zopim customer".
+_ASK_THE_CUSTOMER = re.compile(
+    r"\b(direct(ed)?|contact|consult)\b[^.;]{0,60}\b(the|that|applicable|related|relevant|your)\s+([\w’']+\s+){0,2}"
+    r"(customers?|controllers?|license holders?)\b",
+    re.IGNORECASE,
+)
 # A clause granting you a right: "Right to data portability: You have the right to transfer your information".
 _A_RIGHT = re.compile(
     r"\b(you have|you may exercise|grants? you) (the|a) right\b|\bright (to|of) [a-z ]{0,30}:", re.IGNORECASE
@@ -295,7 +313,10 @@ class Assistant:
         return [info.company, *info.aliases]
 
     def _kind_named(self, resolved: Resolved, policy_id: str) -> Callable[[str], bool] | None:
-        """For a question on collecting a kind of data ("my meetings"), whether a text names that kind."""
+        """For a question on collecting a kind of data ("my meetings"), whether a text names that kind; for a
+        right asked by someone who reaches the company through its customer, whether a text sends them there."""
+        if resolved.practices[:1] == ["access_deletion"] and _VIA_A_CUSTOMER.search(resolved.query):
+            return lambda text: _ASK_THE_CUSTOMER.search(text) is not None
         if not resolved.practices or resolved.practices[0] != "collection":
             return None
         kinds = _stems_of_the_kind_asked(resolved.query, self._names(policy_id))
@@ -436,11 +457,16 @@ class Assistant:
                 else ""
                 for c, p, x in zip(judged, passages, contexts, strict=True)
             ]
+        # A clause in a narrower question's own words is on its subject wherever it ranks: "These widgets may set a
+        # cookie" qualifies "we do not use third-party cookies" from further down than a clause on cookies would.
+        settings = self.settings.retrieval
+        narrow = practice in QUESTION_ONLY and QUESTION_ONLY[practice].requires is not None
+        margin = settings.sense_qualify_margin if narrow else settings.qualify_margin
         verdict, deciding, denial = decision(
             practice,
             judged,
             [p.score for p in passages],
-            self.settings.retrieval.qualify_margin,
+            margin,
             contexts,
             [p.chunk.index for p in passages],
         )
@@ -450,8 +476,30 @@ class Assistant:
             # a denial and its exception in one passage are one "partly".
             exception = _exception_beside(practice, text, passages[deciding], clauses[deciding])
             verdict = "partial" if exception else verdict
+        if verdict == "yes" and deciding is not None and practice not in ACTION_PRACTICES:
+            # "IPC Email is designed to be end-to-end encrypted. Support for end-to-end encryption requires users to
+            # have added a device": a statement and its condition in one passage are one "partly".
+            exception = _condition_beside(practice, text, passages[deciding], clauses[deciding])
+            verdict = "partial" if exception else verdict
         if deciding is not None:
             verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts)
+        if practice == "staff_access" and verdict == "yes" and deciding is not None:
+            # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
+            # will only search your computer in order to identify and correct any conditions ...": partly.
+            floor = passages[deciding].score - margin
+            limit = next(
+                (i for i, c in enumerate(judged) if c and _LIMITED.search(c) and passages[i].score >= floor), None
+            )
+            if limit is not None:
+                verdict, deciding = "partial", limit
+        if practice == "access_deletion" and _VIA_A_CUSTOMER.search(question):
+            # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such
+            # people to its customer ("you will be directed to contact the related customer").
+            for i, p in enumerate(passages):
+                sent = next((text[a:b] for a, b in p.sentences if _ASK_THE_CUSTOMER.search(text[a:b])), "")
+                if judged[i] and sent:
+                    verdict, deciding, denial, exception, clauses[i] = "no", i, None, "", sent
+                    break
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
@@ -484,6 +532,12 @@ class Assistant:
 _ITS_PEOPLE = re.compile(
     r"\b(employees?|staff|humans?|personnel|workers?|engineers?|support (team|agents?|staff)|technicians?|techs?|"
     r"(our|its) (\w+ ){0,2}agents?)\b",
+    re.IGNORECASE,
+)
+# Access held to a purpose: "will only search your computer in order to identify and correct", "will attempt to
+# limit their interaction with your files to a minimum".
+_LIMITED = re.compile(
+    r"\bonly\b[^.;]{0,40}\b(in order to|for the (sole )?purposes? of)\b|\blimit\w*\b[^.;]{0,60}\bto (a|the) minimum\b",
     re.IGNORECASE,
 )
 _SOME_DATA = re.compile(r"\b(this|such|that|these|those) (information|info|data|content|details)\b", re.IGNORECASE)
@@ -542,9 +596,25 @@ def _asked_without(
 
 def _exception_beside(practice: str | None, text: str, passage: Passage, denial: str) -> str:
     """A sentence of the denial's passage that affirms the practice on your say-so, else ""."""
+    return _beside(practice, text, passage, denial, on_your_say_so, ("yes", "partial"))
+
+
+def _condition_beside(practice: str | None, text: str, passage: Passage, affirmation: str) -> str:
+    """A sentence of the affirmation's passage that holds the practice to something you must have or do, else ""."""
+    return _beside(practice, text, passage, affirmation, has_a_precondition, ("partial",))
+
+
+def _beside(
+    practice: str | None,
+    text: str,
+    passage: Passage,
+    clause: str,
+    kind: Callable[[str], bool],
+    verdicts: tuple[str, ...],
+) -> str:
     for start, end in passage.sentences:
         sentence = text[start:end]
-        if sentence != denial and on_your_say_so(sentence) and clause_verdict(practice, sentence) in ("yes", "partial"):
+        if sentence != clause and kind(sentence) and clause_verdict(practice, sentence) in verdicts:
             return sentence
     return ""
 
@@ -615,7 +685,20 @@ def _subject_stems(question: str, names: list[str]) -> set[str]:
     """Word stems of what the question names, its company names and words any privacy question
     uses left out (empty when it names nothing else)."""
     ignore = _GENERIC_WORDS | {w for name in names for w in _WORDS.findall(name.lower())}
-    return _stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in ignore and len(w) > 2))
+    words = _WORDS.findall(question.lower())
+    stems = _stems(" ".join(w for w in words if w not in ignore and (len(w) > 2 or w in _SYNONYMS)))
+    return stems | {s for stem in stems if stem in _SYNONYMS for s in _stems(_SYNONYMS[stem])}
+
+
+# Other words policies use for what users name: "telephone conversations" are calls, a "pc" is a computer.
+_SYNONYMS = {
+    "call": "telephone",
+    "phone": "telephone",
+    "chat": "conversation message",
+    "meet": "webinar",
+    "pc": "computer",
+    "laptop": "computer",
+}
 
 
 # Verbs of collecting: what a collection question names besides them is the kind of data asked about.
@@ -632,22 +715,18 @@ _COLLECTING = frozenset(
 
 # Words of encrypting: what an encryption question names besides them is what it asks to be encrypted.
 _ENCRYPTING = frozenset(
-    "encrypt encrypts encrypted encrypting encryption end secure secured securely protect protected safe safely".split()
+    "encrypt encrypts encrypted encrypting encryption end secure secured securely protect protected safe safely "
+    "scrambled scramble scrambles locked lock nobody snoop snooping".split()
 )
 # A clause on data in general covers any kind of it: "we encrypt all data in transit".
 _ANY_DATA = re.compile(r"\b(data|information)\b", re.IGNORECASE)
-
-
-# Other words policies use for a kind of data users name: "telephone conversations" are calls.
-_KIND_SYNONYMS = {"call": "telephone", "phone": "telephone", "chat": "conversation message", "meet": "webinar"}
 
 
 def _stems_of_the_kind_asked(question: str, names: list[str], verbs: frozenset[str] = _COLLECTING) -> set[str]:
     """Stems of the kind of data a question names besides its verbs (of collecting, by default), with
     those of the other words policies use for it: "my phone calls" in "Does InsideSales record my phone
     calls?" (and "telephone"); empty when it names none."""
-    kinds = _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
-    return kinds | {s for kind in kinds if kind in _KIND_SYNONYMS for s in _stems(_KIND_SYNONYMS[kind])}
+    return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
 
 
 # Words that ask for something without saying what: "compare them", "tell me about Zopim", "IPC privacy policy summary".

@@ -76,6 +76,11 @@ class RetrievalSettings(BaseModel):
         description="Best clauses stating the practice asked about added to a company's pool after the windows.",
     )
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
+    sense_qualify_margin: float = Field(
+        0.3,
+        ge=0,
+        description="The same for a narrower question (third-party tracking, training AI): its clauses use its own words.",
+    )
     max_citation_chars: int = Field(
         600, ge=50, description="The longest citation of several sentences (one sentence may be longer)."
     )

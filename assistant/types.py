@@ -94,7 +94,9 @@ class CompanyAnswer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     near_misses: list[Citation] = Field(default_factory=list)
     deciding: str = ""  # the statement of the first citation the verdict was read from (verbatim)
-    qualifies: str = ""  # for "partial": the denial `deciding` makes an exception to (verbatim), if read that way
+    qualifies: str = (
+        ""  # for "partial": the denial `deciding` makes an exception to, or the statement it sets a condition on
+    )
 
 
 class Answer(BaseModel):

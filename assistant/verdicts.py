@@ -146,12 +146,22 @@ def _names_a_case(exception: str) -> bool:
 # An affirmation held to conditions: "only if/when/where ..." (a list lead-in such as "only in the
 # following situations:" or a recipient, "only with our courier", states when or to whom it happens).
 _ONLY_IF = re.compile(r"\bonly\b[^.;:]{0,60}\b(if|when|where|unless)\b", _I)
+# A practice held to something the user must have or do: "Support for end-to-end encryption requires IPC Email
+# users to have added a device".
+_PRECONDITION = re.compile(
+    r"\brequir(e|es|ed|ing)\b[^.;]{0,60}\bto (have|be|use|enable|turn on|opt in|install|add)\b|\bprovided that\b", _I
+)
 # An affirmation on your say-so ("if you have given us your approval, we may store your card"):
 # beside a denial, in its own passage, it is the denial's exception.
 _ON_YOUR_SAY_SO = re.compile(
     r"\b(your|their)\s+(prior\s+|express\s+|explicit\s+|written\s+)?(consent|permission|approval|authori[sz]ation|opt-?in)\b",
     _I,
 )
+
+
+def has_a_precondition(text: str) -> bool:
+    """Whether the text holds something to what the user must have or do ("requires users to have added a device")."""
+    return _PRECONDITION.search(text) is not None
 
 
 def on_your_say_so(text: str) -> bool:
@@ -489,6 +499,8 @@ def _descriptive_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bo
                 return "no", True
     if practice == "do_not_track" and not (actions and actions.search(clause)):
         return "partial", False
+    if has_a_precondition(clause):
+        return "partial", True  # "end-to-end encryption requires users to have added a device": only then
     return "yes", True
 
 

@@ -147,6 +147,12 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can IPC employees see my data?", "staff_access"),
         ("Does the company allow their employees to access my data?", "staff_access"),
         ("Does InsideSales let my employer see my emails?", "staff_access"),
+        # Said in plain words: looking through files, scrambled chats, a computer sizing you up, paying to ask.
+        ("ok and once they're in, will they go thru my personal files?", "staff_access"),
+        ("Are the chats I type into the chat box scrambled so nobody can snoop on them?", "encryption"),
+        ("is my email locked so that only me and the person I'm writing to can read it?", "encryption"),
+        ("Do they let a computer size me up and make decisions about me?", "automated_decisions"),
+        ("Will they make me pay if I ask them what information they have about me?", "request_fee"),
         ("Can I see my data?", "access_deletion"),
         ("Does INSZoom send my information to the US government?", "law_enforcement"),  # who, not where
         ("Does Zopim store my password?", "collection"),

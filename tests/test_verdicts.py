@@ -268,6 +268,17 @@ def test_an_affirmation_on_your_say_so_beside_a_denial_is_its_exception() -> Non
     assert decide("payment", clauses, [1.0, 0.5], chunks=[3, 8]) == ("no", 0)
 
 
+def test_a_statement_held_to_what_the_user_must_do_is_partial() -> None:
+    assert clause_verdict("encryption", "IPC Email is designed to be end-to-end encrypted by default.") == "yes"
+    assert (
+        clause_verdict(
+            "encryption",
+            "Support for end-to-end encryption requires IPC Email users to have added a device to their account.",
+        )
+        == "partial"
+    )
+
+
 def test_automated_decisions_are_decided_as_an_action() -> None:
     clauses = [
         "Under certain laws, residents may be permitted to opt out of profiling relating to automated processing.",
