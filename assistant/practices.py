@@ -1057,6 +1057,7 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(not|never) (be )?(deleted|removed|erased|purged)\b",
         r"\b(delet|remov|eras|purg|destroy)\w*\b[^.;]{0,40}\bfrom (our|its|their) (servers?|systems?|records|databases?|files)\b",
         r"\b(period|length of time)\b[^.;]{0,30}\b(retain|keep|store|hold)\w*",
+        r"\b(remain|persist)\w*\b[^.;]{0,40}\b(with us|even (if|after|when)|after (you|your))\b",  # "may remain even after you"
     ),
     "access_deletion": (
         r"\b(you|users?|members?|customers?)\b[^.]{0,40}\b(can|may|might|could|are able to|have the (right|ability|option) to)\b[^.]{0,30}\b(access|review|update|correct|amend|edit|change|modify|delete|remove)\w*\b",

@@ -89,15 +89,24 @@ _DELETED_AT_ONCE = re.compile(
     r"the moment)\b",
     re.IGNORECASE,
 )
+# "If I quit, do my posts go away?" asks the same; "if I delete my tweet, do they still have it?" the opposite.
+_GONE = re.compile(
+    r"\b(go(es)? away|disappear\w*|vanish\w*|(be|get|gets) (deleted|removed|erased|wiped))\b", re.IGNORECASE
+)
+_STILL_KEPT = re.compile(r"\bstill (have|has|keep|keeps|hold|holds|store|stores|got|retain|retains)\b", re.IGNORECASE)
 # "Do they keep my data forever?" asks the opposite of "how long do they keep it?".
 _FOREVER = re.compile(
     r"\b(forever|for ever|indefinitely|permanently|for good|eternally|in perpetuity)\b", re.IGNORECASE
 )
 # ...which a clause keeping it afterwards answers: "We may retain your data even after you stop using our services".
+_KEPT_ON = re.compile(
+    r"\b(retain|keep|kept|store|hold|maintain|remain)\w*\b[^.;]{0,80}\b(after|following|once|if)\b[^.;]{0,40}"
+    r"\b(stop|clos|terminat|cancel|delet|deactivat|inactive|end)\w*",
+    re.IGNORECASE,
+)
 _KEPT_AFTER = re.compile(
-    r"\b(retain|keep|kept|store|hold|maintain)\w*\b[^.;]{0,80}\b(after|following|once)\b[^.;]{0,40}"
-    r"\b(stop|clos|terminat|cancel|delet|deactivat|inactive|end)\w*|"
-    r"\bdelet\w*\b[^.;]{0,80}\b(eventually|after (\d+|a|one|two|three|six|thirty|sixty|ninety) (days?|weeks?|months?|years?))\b",
+    _KEPT_ON.pattern + r"|\bdelet\w*\b[^.;]{0,80}\b(eventually|after (\d+|a|one|two|three|six|thirty|sixty|ninety) "
+    r"(days?|weeks?|months?|years?))\b",
     re.IGNORECASE,
 )
 # ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".
@@ -313,13 +322,14 @@ class Assistant:
         return [info.company, *info.aliases]
 
     def _kind_named(self, resolved: Resolved, policy_id: str) -> Callable[[str], bool] | None:
-        """For a question on collecting a kind of data ("my meetings"), whether a text names that kind; for a
+        """For a question on collecting or keeping a kind of data ("my meetings"), whether a text names it; for a
         right asked by someone who reaches the company through its customer, whether a text sends them there."""
         if resolved.practices[:1] == ["access_deletion"] and _VIA_A_CUSTOMER.search(resolved.query):
             return lambda text: _ASK_THE_CUSTOMER.search(text) is not None
-        if not resolved.practices or resolved.practices[0] != "collection":
+        if not resolved.practices or resolved.practices[0] not in ("collection", "retention"):
             return None
-        kinds = _stems_of_the_kind_asked(resolved.query, self._names(policy_id))
+        verbs = _COLLECTING if resolved.practices[0] == "collection" else _KEEPING
+        kinds = _stems_of_the_kind_asked(resolved.query, self._names(policy_id), verbs)
         return (lambda text: bool(kinds & _stems(text))) if kinds else None
 
     def query_vector(self, text: str, expansion: str = "", adapted: bool = True) -> np.ndarray:
@@ -482,7 +492,8 @@ class Assistant:
             exception = _condition_beside(practice, text, passages[deciding], clauses[deciding])
             verdict = "partial" if exception else verdict
         if deciding is not None:
-            verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts)
+            kinds = _stems_of_the_kind_asked(question, names, _KEEPING) if practice == "retention" else None
+            verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts, kinds)
         if practice == "staff_access" and verdict == "yes" and deciding is not None:
             # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
             # will only search your computer in order to identify and correct any conditions ...": partly.
@@ -558,7 +569,13 @@ def _denies_to_anyone(practice: str | None, clause: str, context: str) -> bool:
 
 
 def _asked_without(
-    question: str, practice: str | None, verdict: Verdict, deciding: int, clauses: list[str], contexts: list[str]
+    question: str,
+    practice: str | None,
+    verdict: Verdict,
+    deciding: int,
+    clauses: list[str],
+    contexts: list[str],
+    kinds: set[str] | None = None,
 ) -> tuple[Verdict, int]:
     """The verdict and deciding clause for a question asking whether something happens *without*
     your consent or notice, which clauses answer the other way round: "Can a tech connect without
@@ -591,6 +608,17 @@ def _asked_without(
         for i, clause in enumerate(clauses):
             if clause and _KEPT_AFTER.search(clause) and clause_verdict(practice, clause, contexts[i]):
                 return "no", i
+    if practice == "retention" and (gone := _GONE.search(question) or _STILL_KEPT.search(question)):
+        # "If I quit, do my posts go away?" is "no" and "do they still have my tweet?" "yes" by "your posts ... may
+        # remain even after you terminate your account": a clause on what is asked about, when it names something.
+        for i, clause in enumerate(clauses):
+            if (
+                clause
+                and _KEPT_ON.search(clause)
+                and (not kinds or kinds & _stems(clause))
+                and clause_verdict(practice, clause, contexts[i])
+            ):
+                return ("yes" if _STILL_KEPT.search(gone.group()) else "no"), i
     return verdict, deciding
 
 
@@ -698,6 +726,7 @@ _SYNONYMS = {
     "meet": "webinar",
     "pc": "computer",
     "laptop": "computer",
+    "tweet": "twitter social media",
 }
 
 
@@ -709,6 +738,15 @@ _COLLECTING = frozenset(
     read reads reading grab grabs capture captures scrape scrapes snoop snoops hoover eavesdrop listen listens
     listening receive receives obtain obtains save saves store stores stored keep keeps kept know knows see
     sees access accesses hold holds ask asking automatically automatic
+    """.split()
+)
+
+
+# Words of keeping and deleting: what a retention question names besides them is the kind of data it asks about.
+_KEEPING = frozenset(
+    """
+    keep keeps kept still have has hold holds store stores retain retains delete deletes deleted remove removes removed
+    erase wipe wiped quit close cancel leave away gone disappear
     """.split()
 )
 

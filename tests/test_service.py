@@ -374,6 +374,10 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         # ...and "kept forever?" is "no" by a stated period, "partly" by a vague one.
         ("after i close my inszoom account does my data just sit in their backups forever??", "no", "after 3 months"),
         ("Does Zopim keep my data forever?", "partial", "as necessary"),
+        # Whether what you delete or leave behind stays, by a clause on what is asked about.
+        ("if i delete my tweet about inszoom do they still have it?", "yes", "even if you delete it from the social"),
+        ("if I quit INSZoom, do my posts go away?", "no", "Your posts and certain profile information may remain"),
+        ("If I close my INSZoom account, does my data eventually get wiped from their backups too?", "yes", "backups"),
         # Someone who reaches the company through its customer is sent to that customer: a right asked of the
         # company directly is "no".
         ("my immigration lawyer uses inszoom. can i just ask inszoom directly to delete my info?", "no", "contact the"),
