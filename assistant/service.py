@@ -42,13 +42,16 @@ log = logging.getLogger(__name__)
 _INCIDENT = re.compile(
     r"\b(breach(es|ed)?|hack(s|ed|ing)?|leak(s|ed)?|fined|fines|sued|lawsuits?|penalt(y|ies)|incidents?|compromised)\b"
     r"[^?]{0,60}\b(ever|before|previously|in the past|history|recently|last year)\b"
-    r"|\b(ever|previously|in the past)\b[^?]{0,60}\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b"
+    r"|\b(ever|previously|in the past)\b[^?]{0,60}"
+    r"\b(breach\w*|hack\w*|leak\w*|fined|sued|lawsuits?|penalt\w*|incidents?|compromised)\b"
     # Counts of what happened ("how many requests has it received") are history too.
     r"|\bhow many\b[^?]{0,60}\b(has|have|had|did)\b[^?]{0,40}\b(receiv\w*|had|get|got|gotten|suffer\w*|fac\w*|report\w*)\b"
     r"|\bhow many times\b[^?]{0,60}\b(did|has|have|had)\b"
     r"|\btransparency reports?\b",
     re.IGNORECASE,
 )
+_TO_COME = re.compile(r"\b(will|would|could|can|won't|going to)\b", re.IGNORECASE)
+_HAS_BEEN = re.compile(r"\b(has|have|had|was|were|been|did)\b", re.IGNORECASE)
 # Words any privacy question may use: what is left names what the question is about.
 _FUNCTION_WORDS = frozenset(
     """
@@ -494,6 +497,18 @@ class Assistant:
         if deciding is not None:
             kinds = _stems_of_the_kind_asked(question, names, _KEEPING) if practice == "retention" else None
             verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts, kinds)
+        if (
+            practice in (None, "collection")
+            and verdict == "yes"
+            and deciding is not None
+            and _PERSONAL.search(question)
+        ):
+            # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal
+            # Information through this tool", not by the next sentence's "We may collect such information as: OS version".
+            sentences = [text[a:b] for a, b in passages[deciding].sentences]
+            personal = [c for c in sentences if _PERSONAL.search(c) and clause_verdict(practice, c) == "no"]
+            if personal:
+                verdict, clauses[deciding], denial = "no", personal[0], None
         if practice == "staff_access" and verdict == "yes" and deciding is not None:
             # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
             # will only search your computer in order to identify and correct any conditions ...": partly.
@@ -545,6 +560,7 @@ _ITS_PEOPLE = re.compile(
     r"(our|its) (\w+ ){0,2}agents?)\b",
     re.IGNORECASE,
 )
+_PERSONAL = re.compile(r"\bpersonal(ly identifiable)? (data|info\w*|details)\b|\bpii\b", re.IGNORECASE)
 # Access held to a purpose: "will only search your computer in order to identify and correct", "will attempt to
 # limit their interaction with your files to a minimum".
 _LIMITED = re.compile(
@@ -788,8 +804,13 @@ def _stems(text: str) -> set[str]:
 
 
 def is_incident_question(question: str) -> bool:
-    """Questions about events (breaches, fines, lawsuits), which policies describe no history of."""
-    return bool(_INCIDENT.search(question))
+    """Questions about events (breaches, fines, lawsuits), which policies describe no history of: "has Zopim ever
+    been hacked?", not "can they promise nobody will ever hack it?", which asks of what is to come."""
+    found = _INCIDENT.search(question)
+    if found is None:
+        return False
+    before = question[max(0, found.start() - 30) : found.start()]
+    return not (found.group().lower().startswith("ever") and _TO_COME.search(before) and not _HAS_BEEN.search(before))
 
 
 def _overall_verdict(parts: list[CompanyAnswer]) -> Verdict:

@@ -374,6 +374,14 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         # ...and "kept forever?" is "no" by a stated period, "partly" by a vague one.
         ("after i close my inszoom account does my data just sit in their backups forever??", "no", "after 3 months"),
         ("Does Zopim keep my data forever?", "partial", "as necessary"),
+        # A denial for personal information decides a question on it, before the next sentence's list of other data.
+        (
+            "the agent installed ZoomDiagnostics on my laptop - is that thing collecting my personal data??",
+            "no",
+            "We do not collect any Personal Information through this tool",
+        ),
+        # What is to come is no history: "will ever hack" asks for a promise.
+        ("Can ZoomSupport promise nobody will ever hack my data?", "no", "no one can guarantee"),
         # Whether what you delete or leave behind stays, by a clause on what is asked about.
         ("if i delete my tweet about inszoom do they still have it?", "yes", "even if you delete it from the social"),
         ("if I quit INSZoom, do my posts go away?", "no", "Your posts and certain profile information may remain"),
