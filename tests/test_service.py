@@ -376,7 +376,7 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("Does Zopim keep my data forever?", "partial", "as necessary"),
         # A denial for personal information decides a question on it, before the next sentence's list of other data.
         (
-            "the agent installed ZoomDiagnostics on my laptop - is that thing collecting my personal data??",
+            "The ZoomSupport agent installed ZoomDiagnostics on my laptop. Is that thing collecting my personal data?",
             "no",
             "We do not collect any Personal Information through this tool",
         ),
