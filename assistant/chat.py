@@ -37,6 +37,8 @@ _LIST_OF_THEY = re.compile(r"\bthey(?:\s*(?:,|\band\b|\bor\b|&|/)\s*they\b)+", r
 _DEMONSTRATIVE = re.compile(
     r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I
 )
+# A name asked about as the one acting: "does TeamViewer log ...", "will LogMeIn keep ...".
+_ACTING = re.compile(r"\b(does|do|did|will|would|can|could|is|are|has|have|might|may)\s+")
 _WHICH_ONE = re.compile(r"\bwhich (one|ones)\b", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 # An open question: a wh-word leads it, perhaps after "and", "so" or "can you tell me".
@@ -63,6 +65,8 @@ class Resolved:
     everyone: bool = False  # asked of every company in the index ("which companies ...?")
     form: QuestionForm = "yes_no"  # "open" for "who/what/how ...?": a verdict then reads "Stated", not "Yes"
     parties: list[str] = field(default_factory=list)  # named recipients ("with Facebook"): a deciding clause names one
+    # Others the asked policies only mention, asked about as the ones acting: "does TeamViewer log my session?"
+    outsiders: list[str] = field(default_factory=list)
 
     @property
     def search_text(self) -> str:
@@ -94,10 +98,13 @@ def _resolve_turn(
 ) -> Resolved:
     found = resolver.resolve(question, every_company=_ALL_COMPANIES.search(question) is not None)
     unknown, parties = list(found.unknown), list(found.parties)
+    outsiders: list[str] = []
     if unknown and named_in is not None:
         last = next((r.policy_ids for r in reversed(earlier) if r.policy_ids), [])
         asked = found.policy_ids or last
-        unknown = [name for name in unknown if not (asked and named_in(name, asked))]
+        mentioned = [name for name in unknown if asked and named_in(name, asked)]
+        unknown = [name for name in unknown if name not in mentioned]
+        outsiders = [name for name in mentioned if re.search(_ACTING.pattern + re.escape(name) + r"\b", question, re.I)]
     # Company names say who is asked about, not what: practices and search text are read
     # without them, so "Where do Zopim, InsideSales and ZoomSupport keep my data?" reads like
     # "Where do they keep my data?" and every company is asked the same words.
@@ -144,7 +151,18 @@ def _resolve_turn(
             form = source.form if _bare(neutral) else form
             inherited.append("practice")
     return Resolved(
-        question, policy_ids, unknown, practices, query, expansion, compare, inherited, everyone, form, parties
+        question,
+        policy_ids,
+        unknown,
+        practices,
+        query,
+        expansion,
+        compare,
+        inherited,
+        everyone,
+        form,
+        parties,
+        outsiders,
     )
 
 

@@ -381,8 +381,14 @@ class Assistant:
                 answer.notices.append(
                     f"{' and '.join(sharers)} are other companies, though their names contain “{name}”."
                 )
-        if is_incident_question(resolved.search_text):
-            # A policy states practices, not a record of incidents: its security clauses are no answer.
+        for name in resolved.outsiders:
+            # A policy speaks for its company: what TeamViewer does during a ZoomSupport session is TeamViewer's to say.
+            answer.notices.append(
+                f"{name} is named in the policy asked about, but that policy does not say what {name} itself does; "
+                f"{name}'s own policy is not indexed."
+            )
+        if resolved.outsiders or is_incident_question(resolved.search_text):
+            # A policy states its company's practices, not a record of incidents: its security clauses are no answer.
             for part in per_company:
                 part.near_misses = (part.citations or part.near_misses)[:2]
                 part.citations, part.verdict, part.deciding = [], "not_stated", ""

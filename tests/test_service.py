@@ -261,6 +261,14 @@ def test_a_name_the_policy_mentions_is_no_company_without_a_policy(bundled_assis
     assert "TeamViewer" in answer.per_company[0].deciding
     # A name no asked policy mentions is still a company the index lacks.
     assert bundled_assistant.ask("Is Zopim part of Zendesk?").unknown_companies == ["Zendesk"]
+    # Asked about as the one acting, it is not answered for by the policy that mentions it.
+    answer = bundled_assistant.ask(
+        "When ZoomSupport uses LogMeIn to get into my computer, does LogMeIn keep a recording of my screen?"
+    )
+    assert (answer.companies, answer.unknown_companies, answer.verdict) == (["ZoomSupport"], [], "not_stated")
+    assert answer.citations == []
+    assert answer.per_company[0].near_misses
+    assert any("LogMeIn's own policy is not indexed" in notice for notice in answer.notices)
 
 
 def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bundled_assistant) -> None:
