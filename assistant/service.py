@@ -112,6 +112,14 @@ _KEPT_AFTER = re.compile(
     r"(days?|weeks?|months?|years?))\b",
     re.IGNORECASE,
 )
+# Ways of making a request, as asked and as policies name them ("e-mail" is no mail).
+_WAYS = {
+    "telephone": re.compile(r"\b(call|calling|phone|telephone)\b", re.IGNORECASE),
+    "mail": re.compile(r"(?<!e-)\b(mail|post|letter|snail ?mail)\b", re.IGNORECASE),
+    "fax": re.compile(r"\b(fax|facsimile)\b", re.IGNORECASE),
+}
+_REQUESTS_VIA = re.compile(r"\brequests?\b[^.;]{0,40}\b(via|by|through|over)\b", re.IGNORECASE)
+_REFUSED = re.compile(r"\b(not|never|cannot|won't|don't|no longer)\b", re.IGNORECASE)
 # ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".
 _NEEDS_CONSENT = re.compile(
     r"\b(must|shall|needs? to|only (with|after|if|when)|requires?|required)\b[^.;]{0,60}\b(consent|permission|approval|"
@@ -615,6 +623,13 @@ def _asked_without(
                 and clause_verdict(practice, clause, contexts[i])
             ):
                 return "no", i
+    if practice in ("legal_rights", "access_deletion"):
+        # "Can I call IPC to make a Shine the Light request?" is answered by the ways requests are taken: "we will
+        # not accept requests via telephone, mail, or facsimile".
+        asked = [way for way in _WAYS.values() if way.search(question)]
+        for i, clause in enumerate(clauses):
+            if clause and _REQUESTS_VIA.search(clause) and any(way.search(clause) for way in asked):
+                return ("no" if _REFUSED.search(clause) else "yes"), i
     if practice == "change_notice" and verdict in ("yes", "no") and _WITHOUT_TELLING.search(question):
         return ("no" if verdict == "yes" else "yes"), deciding
     if (
