@@ -1016,6 +1016,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\bgoogle analytics\b",
         r"\banalytics (services?|providers?|tools?)\b",
         r"\bsdks?\b",
+        # tracking in the words of California's disclosure: "your online activities over time and across different websites"
+        r"\b(online|browsing) (activit\w*|behaviou?r|movements)\b[^.;]{0,40}\b(over time|across)\b",
     ),
     "sharing": (
         r"\b(share|shares|shared|sharing|disclose|discloses|disclosed|disclosure|transfer|transfers|transferred)\b",
