@@ -248,6 +248,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(minimum|min|youngest|old enough|how old)\b.{0,20}\b(age|old|to use|sign ?up)?",
         r"\bage (limit|requirement|restriction)",
         r"\bunder (13|16|18)\b",
+        r"\b(sons?|daughters?|boys?|girls?)\b[^?.]{0,10}\b(is|are|turns?|just turned)\s+(\d{1,2}|ten|eleven|twelve|thirteen|fourteen|fifteen)\b",
         r"\bparent\w*\b(?!\s+(compan(y|ies)|corporation|organi[sz]ation|entit(y|ies)|firm|group))",  # a parent company is no parent
     ),
     "advertising": _rx(
@@ -411,6 +412,8 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(child|children|kids?|minors?|teens?)\b",
             r"\b(child|children|kids?|minors?|teens?|teenagers?)\b[^?.]{0,20}\b(allowed|permitted|welcome)\b",
             r"\b\d{1,2}[- ]years?[- ]olds?\b[^?.]{0,30}\b(use|sign|join|register|create|have)\w*\b",
+            r"\b(sons?|daughters?|boys?|girls?)\b[^?.]{0,10}\b(is|are|turns?|just turned)\s+(\d{1,2}|ten|eleven|twelve|thirteen|"
+            r"fourteen|fifteen)\b",  # "my son is 12, can he call them himself?"
         ),
         drops=("collection",),  # "collect data from kids" is not a collection question
     ),

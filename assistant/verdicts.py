@@ -274,6 +274,11 @@ _AGE_FLOOR = re.compile(
     r"|\b(must|have to|need to)\s+be\s+(at least\s+)?\d{1,2}\b",
     _I,
 )
+# A child sent to a parent: "If you are under the age of 13 ... please have your parent or guardian do so on your behalf".
+_PARENT_INSTEAD = re.compile(
+    r"\b(have|ask|get|let)\s+(your|a|their|his|her)\s+parents?\b[^.;]{0,30}\b(do so|do it|on (your|their) behalf|for you)\b",
+    _I,
+)
 _POSSESSIVE = re.compile(r"['\u2019]s?\s+$")
 _IF_LEARNED = re.compile(
     r"\b(if|when|should)\b[^.;]{0,30}\b(learn|discover|become aware|find out|are notified|are made aware|have reason to believe)\w*",
@@ -417,7 +422,7 @@ def _action_polarity(practice: str, clause: str) -> tuple[ClauseVerdict, bool] |
     has_third = re.search(r"\b" + _THIRD + r"\b", clause, _I) is not None
     weak: ClauseVerdict | None = None
     if practice == "children_data":
-        if _AGE_FLOOR.search(clause) or _IF_LEARNED.search(clause):
+        if _AGE_FLOOR.search(clause) or _IF_LEARNED.search(clause) or _PARENT_INSTEAD.search(clause):
             return "no", True
         for m in _CHILD_ACTIONS.finditer(clause):
             if not _POSSESSIVE.search(clause, max(0, m.start() - 4), m.start()):  # "their children's use" is a noun

@@ -391,6 +391,12 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         # A request by a way the policy refuses: "we will not accept requests via telephone, mail, or facsimile".
         ("can i just call ipc to make a shine the light request?", "no", "will not accept requests via telephone"),
         ("Can I send IPC a Shine the Light request by e-mail?", "yes", "Shine the Light Request"),  # e-mail is no mail
+        # A child sent to a parent may not do it himself.
+        (
+            "my son is 12, can he call zoomsupport himself to get his laptop fixed?",
+            "no",
+            "have your parent or guardian",
+        ),
         # What is to come is no history: "will ever hack" asks for a promise.
         ("Can ZoomSupport promise nobody will ever hack my data?", "no", "no one can guarantee"),
         # Whether what you delete or leave behind stays, by a clause on what is asked about.
