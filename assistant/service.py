@@ -510,36 +510,12 @@ class Assistant:
             verdict = "partial" if exception else verdict
         if deciding is not None:
             kinds = _stems_of_the_kind_asked(question, names, _KEEPING) if practice == "retention" else None
-            verdict, deciding = _asked_without(question, practice, verdict, deciding, judged, contexts, kinds)
-        if (
-            practice in (None, "collection")
-            and verdict == "yes"
-            and deciding is not None
-            and _PERSONAL.search(question)
-        ):
-            # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal
-            # Information through this tool", not by the next sentence's "We may collect such information as: OS version".
-            sentences = [text[a:b] for a, b in passages[deciding].sentences]
-            personal = [c for c in sentences if _PERSONAL.search(c) and clause_verdict(practice, c) == "no"]
-            if personal:
-                verdict, clauses[deciding], denial = "no", personal[0], None
-        if practice == "staff_access" and verdict == "yes" and deciding is not None:
-            # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
-            # will only search your computer in order to identify and correct any conditions ...": partly.
-            floor = passages[deciding].score - margin
-            limit = next(
-                (i for i, c in enumerate(judged) if c and _LIMITED.search(c) and passages[i].score >= floor), None
-            )
-            if limit is not None:
-                verdict, deciding = "partial", limit
-        if practice == "access_deletion" and _VIA_A_CUSTOMER.search(question):
-            # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such
-            # people to its customer ("you will be directed to contact the related customer").
-            for i, p in enumerate(passages):
-                sent = next((text[a:b] for a, b in p.sentences if _ASK_THE_CUSTOMER.search(text[a:b])), "")
-                if judged[i] and sent:
-                    verdict, deciding, denial, exception, clauses[i] = "no", i, None, "", sent
-                    break
+            verdict, deciding = _as_asked(question, practice, verdict, deciding, judged, contexts, kinds)
+        verdict, deciding, sentence = _closer_reading(
+            question, practice, verdict, deciding, judged, passages, text, margin
+        )
+        if sentence and deciding is not None:
+            clauses[deciding], denial, exception = sentence, None, ""
 
         def cite(p: Passage) -> Citation:
             return make_citation(text, company, policy_id, p.chunk.section, p.start, p.end, p.score)
@@ -598,7 +574,43 @@ def _denies_to_anyone(practice: str | None, clause: str, context: str) -> bool:
     return clause_verdict(practice, clause, context) == "no"
 
 
-def _asked_without(
+def _closer_reading(
+    question: str,
+    practice: str | None,
+    verdict: Verdict,
+    deciding: int | None,
+    clauses: list[str],
+    passages: list[Passage],
+    text: str,
+    margin: float,
+) -> tuple[Verdict, int | None, str]:
+    """The verdict and deciding clause where a closer reading of the passages changes them, with the sentence
+    that decides now when it is not the clause read before ("" otherwise)."""
+    if practice in (None, "collection") and verdict == "yes" and deciding is not None and _PERSONAL.search(question):
+        # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal
+        # Information through this tool", not by the next sentence's "We may collect such information as: OS version".
+        sentences = [text[a:b] for a, b in passages[deciding].sentences]
+        personal = [c for c in sentences if _PERSONAL.search(c) and clause_verdict(practice, c) == "no"]
+        if personal:
+            return "no", deciding, personal[0]
+    if practice == "staff_access" and verdict == "yes" and deciding is not None:
+        # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
+        # will only search your computer in order to identify and correct any conditions ...": partly.
+        floor = passages[deciding].score - margin
+        for i, clause in enumerate(clauses):
+            if clause and _LIMITED.search(clause) and passages[i].score >= floor:
+                return "partial", i, ""
+    if practice == "access_deletion" and _VIA_A_CUSTOMER.search(question):
+        # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such
+        # people to its customer ("you will be directed to contact the related customer").
+        for i, p in enumerate(passages):
+            sent = next((text[a:b] for a, b in p.sentences if _ASK_THE_CUSTOMER.search(text[a:b])), "")
+            if clauses[i] and sent:
+                return "no", i, sent
+    return verdict, deciding, ""
+
+
+def _as_asked(
     question: str,
     practice: str | None,
     verdict: Verdict,
@@ -607,12 +619,13 @@ def _asked_without(
     contexts: list[str],
     kinds: set[str] | None = None,
 ) -> tuple[Verdict, int]:
-    """The verdict and deciding clause for a question asking whether something happens *without*
-    your consent or notice, which clauses answer the other way round: "Can a tech connect without
-    asking me first?" is "no" when "our Agent must receive your prior explicit consent", and "Will
-    they change the policy without telling me?" is "no" when "you will be provided with 30 days'
-    advance notice", and "Do they wipe my data as soon as I stop using them?" is "no" when "we may
-    retain your data even after you stop using our services"."""
+    """The verdict and deciding clause for a question that clauses answer the other way round or in other
+    words than its practice's: "Can a tech connect without asking me first?" is "no" when "our Agent must
+    receive your prior explicit consent", "Will they change the policy without telling me?" is "no" when "you
+    will be provided with 30 days' advance notice", "Do they wipe my data as soon as I stop using them?" is "no"
+    when "we may retain your data even after you stop using our services", and "Can I call them to make a
+    request?" is "no" when "we will not accept requests via telephone". `kinds` are the stems of what a
+    retention question names ("my posts")."""
     if verdict == "yes" and _WITHOUT_ASKING.search(question):
         for i, clause in enumerate(clauses):
             if (
