@@ -67,6 +67,9 @@ class Resolved:
     parties: list[str] = field(default_factory=list)  # named recipients ("with Facebook"): a deciding clause names one
     # Others the asked policies only mention, asked about as the ones acting: "does TeamViewer log my session?"
     outsiders: list[str] = field(default_factory=list)
+    earlier_text: str = (
+        ""  # the user's earlier turns: what they said of themselves ("I chatted with a shop through ...")
+    )
 
     @property
     def search_text(self) -> str:
@@ -163,6 +166,7 @@ def _resolve_turn(
         form,
         parties,
         outsiders,
+        " ".join(r.question for r in earlier),
     )
 
 

@@ -138,6 +138,13 @@ _VIA_A_CUSTOMER = re.compile(
     r"|\bbehind the scenes\b|\bnever signed up\b|\bend[- ]clients?\b",
     re.IGNORECASE,
 )
+
+
+def _via_a_customer(resolved: Resolved) -> bool:
+    """Whether the user reaches the company through its customer, as this question or an earlier turn says."""
+    return _VIA_A_CUSTOMER.search(f"{resolved.earlier_text} {resolved.query}") is not None
+
+
 # A policy sending such people to its customer: "you will be directed to contact the related customer", "should
 # direct his or her inquiry to the applicable Zopim customer".
 _ASK_THE_CUSTOMER = re.compile(
@@ -335,7 +342,7 @@ class Assistant:
     def _kind_named(self, resolved: Resolved, policy_id: str) -> Callable[[str], bool] | None:
         """For a question on collecting or keeping a kind of data ("my meetings"), whether a text names it; for a
         right asked by someone who reaches the company through its customer, whether a text sends them there."""
-        if resolved.practices[:1] == ["access_deletion"] and _VIA_A_CUSTOMER.search(resolved.query):
+        if resolved.practices[:1] == ["access_deletion"] and _via_a_customer(resolved):
             return lambda text: _ASK_THE_CUSTOMER.search(text) is not None
         if not resolved.practices or resolved.practices[0] not in ("collection", "retention"):
             return None
@@ -372,7 +379,15 @@ class Assistant:
         practice = resolved.practices[0] if resolved.practices else None
         catalog = self.store.catalog()
         per_company = [
-            self._company_answer(pid, practice, retrieved.passages.get(pid, []), k, resolved.query, resolved.parties)
+            self._company_answer(
+                pid,
+                practice,
+                retrieved.passages.get(pid, []),
+                k,
+                resolved.query,
+                resolved.parties,
+                _via_a_customer(resolved),
+            )
             for pid in resolved.policy_ids
         ]
         answer = Answer(
@@ -433,6 +448,7 @@ class Assistant:
         k: int,
         question: str = "",
         parties: list[str] | None = None,
+        via_a_customer: bool = False,
     ) -> CompanyAnswer:
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
@@ -512,7 +528,7 @@ class Assistant:
             kinds = _stems_of_the_kind_asked(question, names, _KEEPING) if practice == "retention" else None
             verdict, deciding = _as_asked(question, practice, verdict, deciding, judged, contexts, kinds)
         verdict, deciding, sentence = _closer_reading(
-            question, practice, verdict, deciding, judged, passages, text, margin
+            question, practice, verdict, deciding, judged, passages, text, margin, via_a_customer
         )
         if sentence and deciding is not None:
             clauses[deciding], denial, exception = sentence, None, ""
@@ -583,6 +599,7 @@ def _closer_reading(
     passages: list[Passage],
     text: str,
     margin: float,
+    via_a_customer: bool = False,
 ) -> tuple[Verdict, int | None, str]:
     """The verdict and deciding clause where a closer reading of the passages changes them, with the sentence
     that decides now when it is not the clause read before ("" otherwise)."""
@@ -600,7 +617,7 @@ def _closer_reading(
         for i, clause in enumerate(clauses):
             if clause and _LIMITED.search(clause) and passages[i].score >= floor:
                 return "partial", i, ""
-    if practice == "access_deletion" and _VIA_A_CUSTOMER.search(question):
+    if practice == "access_deletion" and via_a_customer:
         # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such
         # people to its customer ("you will be directed to contact the related customer").
         for i, p in enumerate(passages):

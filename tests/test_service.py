@@ -435,6 +435,15 @@ def test_how_a_question_is_put_decides_which_clauses_answer_it(
     assert deciding in answer.per_company[0].deciding
 
 
+def test_what_the_user_said_of_themselves_earlier_still_holds(bundled_assistant) -> None:
+    earlier = ["i chatted with an online shop through their zopim chat box. does zopim keep that?"]
+    answer = bundled_assistant.ask("can i ask zopim to delete it?", history=earlier)
+    assert answer.verdict == "no"
+    assert "direct his or her inquiry to the applicable Zopim customer" in answer.per_company[0].deciding
+    # Without it the same words ask for the right itself.
+    assert bundled_assistant.ask("can i ask zopim to delete it?").verdict != "no"
+
+
 def test_a_statement_and_its_condition_are_both_quoted(bundled_assistant) -> None:
     part = bundled_assistant.ask(
         "If I use IPC's email, is it locked so that only me and the person I'm writing to can read it?"
