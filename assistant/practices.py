@@ -788,6 +788,25 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("cookies", "collection"),
         needs_base=False,
     ),
+    # "Can I sign in with Google?" is answered by a clause on logging in through another account.
+    "social_sign_in": QuestionSense(
+        "collection",
+        "whether you can sign in with another account (Google, Facebook, LinkedIn)",
+        _rx(
+            r"\b(sign|log)(ging|s)?[- ]?(in|on|into|up)\b[^?]{0,40}\b(google|facebook|linkedin|microsoft|apple|twitter|github|"
+            r"social|openid|sso|single sign)",
+            r"\b(google|facebook|linkedin|microsoft|apple|twitter|github)\b[^?]{0,20}\b(log-?in|sign-?in)\b",
+        ),
+        _rx(
+            r"\b(federated|single sign[- ]on|sso|openid|open id|facebook connect|sign[- ]in services?)\b",
+            r"\b(log|sign)[- ]?(in|on)\b[^.;]{0,80}\b(using|with|via|through)\b[^.;]{0,40}\b(google|facebook|linkedin|"
+            r"microsoft|apple|twitter)\b",
+        ),
+        "You can log in using a federated authentication or single sign-on provider such as Google, Facebook, "
+        "LinkedIn or Microsoft.",
+        drops=("collection", "sharing"),
+        needs_base=False,
+    ),
     "marketing_messages": QuestionSense(
         "marketing_optout",
         "whether you can opt out of its marketing messages",

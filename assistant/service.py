@@ -94,7 +94,10 @@ _DELETED_AT_ONCE = re.compile(
 )
 # "If I quit, do my posts go away?" asks the same; "if I delete my tweet, do they still have it?" the opposite.
 _GONE = re.compile(
-    r"\b(go(es)? away|disappear\w*|vanish\w*|(be|get|gets) (deleted|removed|erased|wiped))\b", re.IGNORECASE
+    r"^(?!.*\b(how (long|soon)|when)\b).*"  # "how long until it is gone?" asks for a period
+    r"\b(go(es)? away|gone|disappear\w*|vanish\w*|(be|get|gets) (deleted|removed|erased|wiped)|"
+    r"(delete|remove|erase|wipe)s? (its|their|the) (copy|copies|version))\b",
+    re.IGNORECASE,
 )
 _STILL_KEPT = re.compile(r"\bstill (have|has|keep|keeps|hold|holds|store|stores|got|retain|retains)\b", re.IGNORECASE)
 # "Do they keep my data forever?" asks the opposite of "how long do they keep it?".
@@ -675,7 +678,8 @@ def _as_asked(
         for i, clause in enumerate(clauses):
             if clause and _KEPT_AFTER.search(clause) and clause_verdict(practice, clause, contexts[i]):
                 return "no", i
-    if practice == "retention" and (gone := _GONE.search(question) or _STILL_KEPT.search(question)):
+    still = _STILL_KEPT.search(question) is not None
+    if practice == "retention" and (still or _GONE.search(question)):
         # "If I quit, do my posts go away?" is "no" and "do they still have my tweet?" "yes" by "your posts ... may
         # remain even after you terminate your account": a clause on what is asked about, when it names something.
         for i, clause in enumerate(clauses):
@@ -685,7 +689,7 @@ def _as_asked(
                 and (not kinds or kinds & _stems(clause))
                 and clause_verdict(practice, clause, contexts[i])
             ):
-                return ("yes" if _STILL_KEPT.search(gone.group()) else "no"), i
+                return ("yes" if still else "no"), i
     return verdict, deciding
 
 
@@ -794,6 +798,8 @@ _SYNONYMS = {
     "pc": "computer",
     "laptop": "computer",
     "tweet": "twitter social media",
+    "facebook": "social media",
+    "instagram": "social media",
 }
 
 

@@ -148,6 +148,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does the company allow their employees to access my data?", "staff_access"),
         ("Does InsideSales let my employer see my emails?", "staff_access"),
         ("my son is 12, can he call them himself?", "children_data"),
+        ("can i sign into it with my google or facebook account instead of a password?", "social_sign_in"),
         # Said in plain words: looking through files, scrambled chats, a computer sizing you up, paying to ask.
         ("ok and once they're in, will they go thru my personal files?", "staff_access"),
         ("Are the chats I type into the chat box scrambled so nobody can snoop on them?", "encryption"),
