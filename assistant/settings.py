@@ -77,7 +77,7 @@ class RetrievalSettings(BaseModel):
     )
     qualify_margin: float = Field(0.1, ge=0, description="A lower clause qualifies a denial only within this score.")
     sense_qualify_margin: float = Field(
-        0.3,
+        0.6,
         ge=0,
         description="The same for a narrower question (third-party tracking, training AI): its clauses use its own words.",
     )

@@ -425,6 +425,7 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("can a zoom support tech get into my pc without asking me first?", "no", "prior explicit consent"),  # a pc
         # Others' widgets setting cookies qualify "we do not use third-party cookies" from further down.
         ("are there any third party trackers on the inszoom website?", "partial", "These widgets may collect"),
+        ("does inszoom use third party cookies on its website", "partial", "These widgets may collect"),
         # ...and tracking is named in California's words: "your online activities over time and across different websites".
         ("do third parties track me on the zoom support website?", "yes", "over time and across different websites"),
         ("Will INSZoom make me pay if I ask them what information they have about me?", "partial", "fee"),
