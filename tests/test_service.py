@@ -350,7 +350,8 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("Will Zopim tell me when its privacy policy changes?", "yes", "prominent notice, usually via email"),
         ("Will Instant Prospect Conversion let me know when they change their privacy policy?", "partial", "will post"),
         ("Does IPC know where I am physically located?", "partial", "general location at a city or country level"),
-        ("Do third parties track me with cookies on INSZoom's website?", "no", "do not use third-party cookies"),
+        # "we do not use third-party cookies", but its social widgets "may set a cookie": partly.
+        ("Do third parties track me with cookies on INSZoom's website?", "partial", "These widgets may collect"),
         # A question about one law is not answered by a clause about another only.
         ("Is INSZoom GDPR compliant?", "not_stated", ""),  # its rights clauses name the CCPA only
         ("What rights do I have under GDPR with INSZoom?", "not_stated", ""),
