@@ -959,6 +959,9 @@ _ASKS_A_RIGHT = re.compile(
 )
 
 
+_ENCRYPTED_EVEN = re.compile(r"\beven\b[^?]{0,30}\bencrypt|\b(if|when|though)\b[^?]{0,30}\bencrypt", re.IGNORECASE)
+
+
 def practices_in_question(question: str) -> list[str]:
     """Return the practices a user question asks about, most specific first; [] if none.
 
@@ -996,6 +999,10 @@ def practices_in_question(question: str) -> list[str]:
     if "access_deletion" in found and found[0] in _KINDS_OF_DATA and _ASKS_A_RIGHT.search(question):
         found.remove("access_deletion")
         found.insert(0, "access_deletion")
+    # "Can my admin read my emails, even the encrypted ones?" asks who can read them: encryption only qualifies it.
+    if "staff_access" in found and "encryption" in found and _ENCRYPTED_EVEN.search(question):
+        found.remove("staff_access")
+        found.insert(0, "staff_access")
     # "third party ad/tracking cookies" asks who tracks you, whatever for: the cookies are the subject.
     if "third_party_tracking" in found and "advertising" in found and re.search(r"\bcookies?\b", question, re.I):
         found.remove("third_party_tracking")

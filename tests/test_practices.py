@@ -149,6 +149,9 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does InsideSales let my employer see my emails?", "staff_access"),
         ("my son is 12, can he call them himself?", "children_data"),
         ("can i sign into it with my google or facebook account instead of a password?", "social_sign_in"),
+        # Who can read it, encryption or not: "even the encrypted ones" only qualifies the question.
+        ("Can my company's admin read my emails, even the encrypted ones?", "staff_access"),
+        ("Is my data encrypted so employees cannot read it?", "encryption"),
         # Said in plain words: looking through files, scrambled chats, a computer sizing you up, paying to ask.
         ("ok and once they're in, will they go thru my personal files?", "staff_access"),
         ("Are the chats I type into the chat box scrambled so nobody can snoop on them?", "encryption"),

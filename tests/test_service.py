@@ -427,6 +427,8 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         # Others' widgets setting cookies qualify "we do not use third-party cookies" from further down.
         ("are there any third party trackers on the inszoom website?", "partial", "These widgets may collect"),
         ("does inszoom use third party cookies on its website", "partial", "These widgets may collect"),
+        # Account owners "control the encryption key and therefore access to the email content".
+        ("Can my company's admin read my IPC emails, even the encrypted ones?", "yes", "account"),
         # ...and tracking is named in California's words: "your online activities over time and across different websites".
         ("do third parties track me on the zoom support website?", "yes", "over time and across different websites"),
         ("Will INSZoom make me pay if I ask them what information they have about me?", "partial", "fee"),
