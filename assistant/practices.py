@@ -269,6 +269,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(immediately|right away|straight away|at once)\b[^?]{0,20}\b(when|if|after|once) (i )?"
         r"(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\bget rid of\b",
+        r"\b(still (have|has|keep|keeps|hold|holds|got)|(is|are) (it|they|that|those|this) (still )?gone|go(es)? away)\b",
     ),
     "access_deletion": _rx(
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",

@@ -399,6 +399,7 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
             "have your parent or guardian",
         ),
         ("If I delete a Facebook comment I left about INSZoom, does INSZoom delete its copy too?", "no", "may remain"),
+        ("I deleted my tweet about INSZoom. is it gone from their side too?", "no", "may remain"),
         # Signing in with another account is answered by a clause on logging in through one, naming it.
         ("can i sign in to inszoom with my google account?", "yes", "federated authentication service providers"),
         ("can i sign in to IPC with google?", "not_stated", ""),
