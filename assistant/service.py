@@ -827,7 +827,7 @@ _KEEPING = frozenset(
 # Words of encrypting: what an encryption question names besides them is what it asks to be encrypted.
 _ENCRYPTING = frozenset(
     "encrypt encrypts encrypted encrypting encryption end secure secured securely protect protected safe safely "
-    "scrambled scramble scrambles locked lock nobody snoop snooping".split()
+    "scrambled scramble scrambles locked lock nobody snoop snooping store stores stored storing keep keeps kept".split()
 )
 # A clause on data in general covers any kind of it: "we encrypt all data in transit".
 _ANY_DATA = re.compile(r"\b(data|information)\b", re.IGNORECASE)

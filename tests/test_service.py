@@ -306,6 +306,7 @@ def test_a_question_with_no_practice_is_answered_by_a_clause_on_what_it_names(bu
         ("Can I download my data from IPC?", "yes"),  # "Right of access and/or portability"
         ("Does IPC charge for data requests?", "not_stated"),
         ("Does Zopim encrypt my chats?", "not_stated"),  # "placing an encrypted cookie" encrypts no chats
+        ("does zopim encrypt the chat transcripts it stores?", "not_stated"),  # "we store your unique ID" is no chat
         ("Does IPC encrypt my emails?", "partial"),  # end-to-end "requires IPC Email users to have added a device"
         ("How long do InsideSales cookies last?", "yes"),  # "expire when you close your browser"
         (
