@@ -142,6 +142,10 @@ _VIA_A_CUSTOMER = re.compile(
     re.IGNORECASE,
 )
 
+_THROUGH_THEM = re.compile(
+    r"\b(have|need|got) to (go (through|to)|ask|contact|request|reach out to)\b|\binstead of\b", re.IGNORECASE
+)
+
 
 def _via_a_customer(resolved: Resolved) -> bool:
     """Whether the user reaches the company through its customer, as this question or an earlier turn says."""
@@ -626,7 +630,8 @@ def _closer_reading(
         for i, p in enumerate(passages):
             sent = next((text[a:b] for a, b in p.sentences if _ASK_THE_CUSTOMER.search(text[a:b])), "")
             if clauses[i] and sent:
-                return "no", i, sent
+                # ...and "do I have to go through that company instead?" is "yes" by the same clause.
+                return ("yes" if _THROUGH_THEM.search(question) else "no"), i, sent
     return verdict, deciding, ""
 
 

@@ -423,6 +423,11 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
             "no",
             "direct his/her query to the InsideSales customer",
         ),
+        (
+            "my lawyer uses INSZoom. to get my info deleted do I have to go through my lawyer instead?",
+            "yes",
+            "contact the",
+        ),
         # Looking through your files is staff access, held to a purpose.
         ("when a zoomsupport tech remotes into my pc can they go through my personal files", "partial", "only search"),
         ("can a zoom support tech get into my pc without asking me first?", "no", "prior explicit consent"),  # a pc
