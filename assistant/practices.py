@@ -1104,6 +1104,8 @@ _TEXT_LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(personal (information|data)|(the|your|such|any|all) (personal )?(information|data|details|records))\b",
         r"\b(a )?cop(y|ies) of (your|the|any|all) (personal )?(information|data|records)\b",
         r"\b(ask|instruct|request|tell|direct|want|wish|need|require)\w* us to (delete|remove|erase|correct|update|amend|stop)\b",
+        # requests sent elsewhere: "you will be directed to contact the related customer ... for assistance with any requests"
+        r"\b(direct(ed)?|contact)\b[^.;]{0,60}\b(the|that|applicable|related|relevant) (\w+ ){0,2}customer\b[^.;]{0,80}\brequests?\b",
     ),
     "children": (
         r"\b(child|children|kids|minors?|teens?|teenagers?|coppa)\b",

@@ -159,6 +159,8 @@ _ASK_THE_CUSTOMER = re.compile(
     r"(customers?|controllers?|license holders?)\b",
     re.IGNORECASE,
 )
+# ...and what it says of them besides: "has no direct relationship with individuals whose personal information we process".
+_THE_CUSTOMERS_OWN = re.compile(_ASK_THE_CUSTOMER.pattern + r"|\b(no|not) direct relationship\b", re.IGNORECASE)
 # A clause granting you a right: "Right to data portability: You have the right to transfer your information".
 _A_RIGHT = re.compile(
     r"\b(you have|you may exercise|grants? you) (the|a) right\b|\bright (to|of) [a-z ]{0,30}:", re.IGNORECASE
@@ -350,7 +352,7 @@ class Assistant:
         """For a question on collecting or keeping a kind of data ("my meetings"), whether a text names it; for a
         right asked by someone who reaches the company through its customer, whether a text sends them there."""
         if resolved.practices[:1] == ["access_deletion"] and _via_a_customer(resolved):
-            return lambda text: _ASK_THE_CUSTOMER.search(text) is not None
+            return lambda text: _THE_CUSTOMERS_OWN.search(text) is not None
         if not resolved.practices or resolved.practices[0] not in ("collection", "retention"):
             return None
         verbs = _COLLECTING if resolved.practices[0] == "collection" else _KEEPING
@@ -534,7 +536,7 @@ class Assistant:
         if deciding is not None:
             kinds = _stems_of_the_kind_asked(question, names, _KEEPING) if practice == "retention" else None
             verdict, deciding = _as_asked(question, practice, verdict, deciding, judged, contexts, kinds)
-        verdict, deciding, sentence = _closer_reading(
+        verdict, deciding, sentence, alike = _closer_reading(
             question, practice, verdict, deciding, judged, passages, text, margin, via_a_customer
         )
         if sentence and deciding is not None:
@@ -555,6 +557,10 @@ class Assistant:
             for i in order
             if i == deciding or (judged[i] and clause_verdict(practice, judged[i], contexts[i]) is not None)
         ]
+        if alike is not None:
+            # A verdict read closely is supported by the passages making the same point, first.
+            same = [i for i in order[1:] if alike.search(text[passages[i].start : passages[i].end])]
+            supporting = [deciding, *same, *(i for i in supporting[1:] if i not in same)]
         others = [i for i in order if i not in supporting]
         chosen = (supporting + others)[:k]
         return CompanyAnswer(
@@ -607,23 +613,24 @@ def _closer_reading(
     text: str,
     margin: float,
     via_a_customer: bool = False,
-) -> tuple[Verdict, int | None, str]:
+) -> tuple[Verdict, int | None, str, re.Pattern[str] | None]:
     """The verdict and deciding clause where a closer reading of the passages changes them, with the sentence
-    that decides now when it is not the clause read before ("" otherwise)."""
+    that decides now when it is not the clause read before ("" otherwise), and what passages making the same
+    point say (None: any that state the practice support it)."""
     if practice in (None, "collection") and verdict == "yes" and deciding is not None and _PERSONAL.search(question):
         # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal
         # Information through this tool", not by the next sentence's "We may collect such information as: OS version".
         sentences = [text[a:b] for a, b in passages[deciding].sentences]
         personal = [c for c in sentences if _PERSONAL.search(c) and clause_verdict(practice, c) == "no"]
         if personal:
-            return "no", deciding, personal[0]
+            return "no", deciding, personal[0], None
     if practice == "staff_access" and verdict == "yes" and deciding is not None:
         # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
         # will only search your computer in order to identify and correct any conditions ...": partly.
         floor = passages[deciding].score - margin
         for i, clause in enumerate(clauses):
             if clause and _LIMITED.search(clause) and passages[i].score >= floor:
-                return "partial", i, ""
+                return "partial", i, "", _LIMITED
     if practice == "access_deletion" and via_a_customer:
         # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such
         # people to its customer ("you will be directed to contact the related customer").
@@ -631,8 +638,8 @@ def _closer_reading(
             sent = next((text[a:b] for a, b in p.sentences if _ASK_THE_CUSTOMER.search(text[a:b])), "")
             if clauses[i] and sent:
                 # ...and "do I have to go through that company instead?" is "yes" by the same clause.
-                return ("yes" if _THROUGH_THEM.search(question) else "no"), i, sent
-    return verdict, deciding, ""
+                return ("yes" if _THROUGH_THEM.search(question) else "no"), i, sent, _THE_CUSTOMERS_OWN
+    return verdict, deciding, "", None
 
 
 def _as_asked(

@@ -450,6 +450,13 @@ def test_how_a_question_is_put_decides_which_clauses_answer_it(
     assert deciding in answer.per_company[0].deciding
 
 
+def test_a_verdict_read_closely_is_supported_by_passages_making_the_same_point(bundled_assistant) -> None:
+    part = bundled_assistant.ask("my lawyer uses inszoom. can i ask inszoom directly to delete my info?").per_company[0]
+    quotes = [c.quote for c in part.citations[:2]]
+    assert any("you will be directed to contact the related customer" in q for q in quotes)
+    assert any("please contact the Customer that you interact with directly" in q for q in quotes)
+
+
 def test_what_the_user_said_of_themselves_earlier_still_holds(bundled_assistant) -> None:
     earlier = ["i chatted with an online shop through their zopim chat box. does zopim keep that?"]
     answer = bundled_assistant.ask("can i ask zopim to delete it?", history=earlier)
