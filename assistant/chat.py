@@ -37,8 +37,8 @@ _LIST_OF_THEY = re.compile(r"\bthey(?:\s*(?:,|\band\b|\bor\b|&|/)\s*they\b)+", r
 _DEMONSTRATIVE = re.compile(
     r"\b(that|this|those|these)\b(?!\s+(company|companies|one|ones|firm|business|service)\b)", re.I
 )
-# A name asked about as the one acting: "does TeamViewer log ...", "will LogMeIn keep ...".
-_ACTING = re.compile(r"\b(does|do|did|will|would|can|could|is|are|has|have|might|may)\s+")
+# Before a name asked about as the one acting: "does TeamViewer log ...", "will LogMeIn keep ...".
+_ACTING = r"\b(does|do|did|will|would|can|could|is|are|has|have|might|may)\s+"
 _WHICH_ONE = re.compile(r"\bwhich (one|ones)\b", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 # An open question: a wh-word leads it, perhaps after "and", "so" or "can you tell me".
@@ -67,9 +67,8 @@ class Resolved:
     parties: list[str] = field(default_factory=list)  # named recipients ("with Facebook"): a deciding clause names one
     # Others the asked policies only mention, asked about as the ones acting: "does TeamViewer log my session?"
     outsiders: list[str] = field(default_factory=list)
-    earlier_text: str = (
-        ""  # the user's earlier turns: what they said of themselves ("I chatted with a shop through ...")
-    )
+    # The user's earlier turns: what they said of themselves ("I chatted with a shop through its chat box").
+    earlier_text: str = ""
 
     @property
     def search_text(self) -> str:
@@ -107,7 +106,7 @@ def _resolve_turn(
         asked = found.policy_ids or last
         mentioned = [name for name in unknown if asked and named_in(name, asked)]
         unknown = [name for name in unknown if name not in mentioned]
-        outsiders = [name for name in mentioned if re.search(_ACTING.pattern + re.escape(name) + r"\b", question, re.I)]
+        outsiders = [name for name in mentioned if re.search(_ACTING + re.escape(name) + r"\b", question, re.I)]
     # Company names say who is asked about, not what: practices and search text are read
     # without them, so "Where do Zopim, InsideSales and ZoomSupport keep my data?" reads like
     # "Where do they keep my data?" and every company is asked the same words.
