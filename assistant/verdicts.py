@@ -121,7 +121,10 @@ _CONSENT_PHRASE = re.compile(
     r"|\b(?:you|users?)\s+(?:have\s+|has\s+|had\s+)?(?:first\s+|otherwise\s+)?(?:\w+ly\s+)?"
     r"(?:consent|agree|authori[sz]e|permit|approve|request|direct|instruct|ask|opt(?:ed)?[- ]?in|choose|elect|allow|tell)\w*"
     r"(?:\s+(?:us|it|so))?(?:\s+(?:to|in)\b)?"
-    r"|\b(?:to|for|of)\s+(?:such|this|that|the|any such)\s+(?:disclosure|sharing|transfer|use|sale)\b",
+    r"|\b(?:to|for|of)\s+(?:such|this|that|the|any such)\s+(?:disclosure|sharing|transfer|use|sale)\b"
+    # what you asked for is your say-so too: "as necessary to provide you communications ... that you requested"
+    r"|\b(?:as\s+)?(?:necessary|needed|required)\s+to\s+(?:provide|send|deliver)\b[^.;]{0,60}\b(?:you|that you)\s+"
+    r"(?:have\s+)?(?:requested|asked for|signed up for|ordered)\b",
     _I,
 )
 _EXCEPTION_FILLER = frozenset(

@@ -268,6 +268,12 @@ def test_an_affirmation_on_your_say_so_beside_a_denial_is_its_exception() -> Non
     assert decide("payment", clauses, [1.0, 0.5], chunks=[3, 8]) == ("no", 0)
 
 
+def test_what_you_asked_for_is_no_exception_to_a_denial() -> None:
+    denial = "We will not share your mobile data except with your consent or as necessary to provide {}."
+    assert clause_verdict("sharing", denial.format("you communications about services that you requested")) == "no"
+    assert clause_verdict("sharing", denial.format("our services to our payment processor")) == "partial"
+
+
 def test_a_statement_held_to_what_the_user_must_do_is_partial() -> None:
     assert clause_verdict("encryption", "IPC Email is designed to be end-to-end encrypted by default.") == "yes"
     assert (
