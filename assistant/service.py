@@ -350,9 +350,12 @@ class Assistant:
 
     def _kind_named(self, resolved: Resolved, policy_id: str) -> Callable[[str], bool] | None:
         """For a question on collecting or keeping a kind of data ("my meetings"), whether a text names it; for a
-        right asked by someone who reaches the company through its customer, whether a text sends them there."""
+        right asked by someone who reaches the company through its customer, whether a text sends them there; for
+        one on "all my data", whether a text takes only what is needed."""
         if resolved.practices[:1] == ["access_deletion"] and _via_a_customer(resolved):
             return lambda text: _THE_CUSTOMERS_OWN.search(text) is not None
+        if _ALL_OF_IT.search(resolved.query):  # "all my data?": a clause taking only what is needed answers it
+            return lambda text: _ONLY_NEEDED.search(text) is not None
         if not resolved.practices or resolved.practices[0] not in ("collection", "retention"):
             return None
         verbs = _COLLECTING if resolved.practices[0] == "collection" else _KEEPING
@@ -579,6 +582,12 @@ _ITS_PEOPLE = re.compile(
     r"(our|its) (\w+ ){0,2}agents?)\b",
     re.IGNORECASE,
 )
+_ALL_OF_IT = re.compile(
+    r"\ball (of )?(my|your|our|the|their) (\w+ )?(data|info\w*|details|stuff)\b|\beverything\b", re.I
+)
+_ONLY_NEEDED = re.compile(
+    r"\bonly\b[^.;]{0,60}\b(information|data|details)\b[^.;]{0,30}\b(need(ed)?|necessary|required)\b", re.IGNORECASE
+)
 _PERSONAL = re.compile(r"\bpersonal(ly identifiable)? (data|info\w*|details)\b|\bpii\b", re.IGNORECASE)
 # Access held to a purpose: "will only search your computer in order to identify and correct", "will attempt to
 # limit their interaction with your files to a minimum".
@@ -624,6 +633,13 @@ def _closer_reading(
         personal = [c for c in sentences if _PERSONAL.search(c) and clause_verdict(practice, c) == "no"]
         if personal:
             return "no", deciding, personal[0], None
+    if verdict in ("yes", "partial") and _ALL_OF_IT.search(question):
+        # "Do they give the companies that handle payments all my info?" is "no" by "we only provide them with the
+        # information that they need to perform their specific function".
+        for i, p in enumerate(passages):
+            only = next((text[a:b] for a, b in p.sentences if _ONLY_NEEDED.search(text[a:b])), "")
+            if clauses[i] and only:
+                return "no", i, only, None
     if practice == "staff_access" and verdict == "yes" and deciding is not None:
         # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
         # will only search your computer in order to identify and correct any conditions ...": partly.

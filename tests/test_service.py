@@ -404,6 +404,8 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         # Signing in with another account is answered by a clause on logging in through one, naming it.
         ("can i sign in to inszoom with my google account?", "yes", "federated authentication service providers"),
         ("can i sign in to IPC with google?", "not_stated", ""),
+        # "All my data?" is "no" by a clause taking only what is needed.
+        ("does zopim collect all my data?", "no", "only collect, store and process the personal information needed"),
         # What is to come is no history: "will ever hack" asks for a promise.
         ("Can ZoomSupport promise nobody will ever hack my data?", "no", "no one can guarantee"),
         # Whether what you delete or leave behind stays, by a clause on what is asked about.
