@@ -274,6 +274,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "access_deletion": _rx(
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
         r"\b(correct|fix|edit|update|change)\w*\b.{0,25}\b" + _DATA,
+        r"\b(wrong|incorrect|inaccurate|out of date|outdated|mistaken)\b[^?]{0,80}\b(correct|fix|edit|update|change|amend)\w*",
         r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all|their|your|our)\b.{0,15}" + _DATA,
         r"\b(export|download)\w*\b.{0,25}" + _DATA,  # "export chat transcripts"
         r"\b(see|view|access|get|know|find out|tell me)\b.{0,10}\b(what|which)\b.{0,25}"

@@ -148,6 +148,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Does the company allow their employees to access my data?", "staff_access"),
         ("Does InsideSales let my employer see my emails?", "staff_access"),
         ("my son is 12, can he call them himself?", "children_data"),
+        ("my phone number in there is wrong. Can I ask them to correct it?", "access_deletion"),
         ("can i sign into it with my google or facebook account instead of a password?", "social_sign_in"),
         # Who can read it, encryption or not: "even the encrypted ones" only qualifies the question.
         ("Can my company's admin read my emails, even the encrypted ones?", "staff_access"),
