@@ -506,7 +506,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "security",
         "whether it encrypts your data",
         _rx(
-            r"\bencrypt\w*",
+            r"\bencr[a-z]{0,4}t\w*",  # and as typed: "encrpyt"
             r"\bend[- ]to[- ]end\b",
             r"\b(ssl|tls)\b",
             r"\bscrambl\w*",  # in plain words: "scrambled so nobody can snoop", "locked so only I can read it"
@@ -652,6 +652,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         _rx(r"\bautomat\w* (decision|processing)\w*", r"\bprofiling\b"),
         "Automated decision-making and profiling based on personal information, including decisions with legal "
         "or similarly significant effects.",
+        drops=("marketing_optout",),  # "profiling the kind I can opt out of" asks whether it profiles
         needs_base=False,
     ),
     "data_controller": QuestionSense(

@@ -588,6 +588,7 @@ _ALL_OF_IT = re.compile(
 _ONLY_NEEDED = re.compile(
     r"\bonly\b[^.;]{0,60}\b(information|data|details)\b[^.;]{0,30}\b(need(ed)?|necessary|required)\b", re.IGNORECASE
 )
+_OPT_OUT_OF_IT = re.compile(r"\b(opt[- ]?out of|object to)\b", re.IGNORECASE)
 _PERSONAL = re.compile(r"\bpersonal(ly identifiable)? (data|info\w*|details)\b|\bpii\b", re.IGNORECASE)
 # Access held to a purpose: "will only search your computer in order to identify and correct", "will attempt to
 # limit their interaction with your files to a minimum".
@@ -626,6 +627,13 @@ def _closer_reading(
     """The verdict and deciding clause where a closer reading of the passages changes them, with the sentence
     that decides now when it is not the clause read before ("" otherwise), and what passages making the same
     point say (None: any that state the practice support it)."""
+    if verdict == "yes" and deciding is not None and _OPT_OUT_OF_IT.search(clauses[deciding]):
+        # "residents may be permitted to opt out of certain profiling" grants a right, and the denial beside it
+        # answers: "IPC does not engage in this type of profiling of individuals".
+        sentences = [text[a:b] for a, b in passages[deciding].sentences]
+        denials = [c for c in sentences if clause_verdict(practice, c) == "no"]
+        if denials:
+            return "no", deciding, denials[0], None
     if practice in (None, "collection") and verdict == "yes" and deciding is not None and _PERSONAL.search(question):
         # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal
         # Information through this tool", not by the next sentence's "We may collect such information as: OS version".

@@ -406,6 +406,13 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("can i sign in to IPC with google?", "not_stated", ""),
         # "All my data?" is "no" by a clause taking only what is needed.
         ("does zopim collect all my data?", "no", "only collect, store and process the personal information needed"),
+        # A right to opt out of something is no statement that it happens; the denial beside it answers.
+        (
+            "Does IPC subject me to automated profiling with legal effects, the kind state laws let me opt out of?",
+            "no",
+            "IPC does not engage in this type of profiling",
+        ),
+        ("does zoomsupport encrpyt the session recordings", "not_stated", ""),  # as typed; no clause encrypts them
         # What is to come is no history: "will ever hack" asks for a promise.
         ("Can ZoomSupport promise nobody will ever hack my data?", "no", "no one can guarantee"),
         # Whether what you delete or leave behind stays, by a clause on what is asked about.
