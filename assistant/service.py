@@ -92,14 +92,6 @@ _DELETED_AT_ONCE = re.compile(
     r"the moment)\b",
     re.IGNORECASE,
 )
-# "If I quit, do my posts go away?" asks the same; "if I delete my tweet, do they still have it?" the opposite.
-_GONE = re.compile(
-    r"^(?!.*\b(how (long|soon)|when)\b).*"  # "how long until it is gone?" asks for a period
-    r"\b(go(es)? away|gone|disappear\w*|vanish\w*|(be|get|gets) (deleted|removed|erased|wiped)|"
-    r"(delete|remove|erase|wipe)s? (its|their|the) (copy|copies|version))\b",
-    re.IGNORECASE,
-)
-_STILL_KEPT = re.compile(r"\bstill (have|has|keep|keeps|hold|holds|store|stores|got|retain|retains)\b", re.IGNORECASE)
 # "Do they keep my data forever?" asks the opposite of "how long do they keep it?".
 _FOREVER = re.compile(
     r"\b(forever|for ever|indefinitely|permanently|for good|eternally|in perpetuity)\b", re.IGNORECASE
@@ -115,14 +107,15 @@ _KEPT_AFTER = re.compile(
     r"(days?|weeks?|months?|years?))\b",
     re.IGNORECASE,
 )
-# Ways of making a request, as asked and as policies name them ("e-mail" is no mail).
-_WAYS = {
-    "telephone": re.compile(r"\b(call|calling|phone|telephone)\b", re.IGNORECASE),
-    "mail": re.compile(r"(?<!e-)\b(mail|post|letter|snail ?mail)\b", re.IGNORECASE),
-    "fax": re.compile(r"\b(fax|facsimile)\b", re.IGNORECASE),
-}
-_REQUESTS_VIA = re.compile(r"\brequests?\b[^.;]{0,40}\b(via|by|through|over)\b", re.IGNORECASE)
-_REFUSED = re.compile(r"\b(not|never|cannot|won't|don't|no longer)\b", re.IGNORECASE)
+# "If I quit, do my posts go away?" asks the same as "as soon as I stop?"; "if I delete my tweet, do they still have
+# it?" the opposite: a clause keeping it on (`_KEPT_ON`) answers both.
+_GONE = re.compile(
+    r"^(?!.*\b(how (long|soon)|when)\b).*"  # "how long until it is gone?" asks for a period
+    r"\b(go(es)? away|gone|disappear\w*|vanish\w*|(be|get|gets) (deleted|removed|erased|wiped)|"
+    r"(delete|remove|erase|wipe)s? (its|their|the) (copy|copies|version))\b",
+    re.IGNORECASE,
+)
+_STILL_KEPT = re.compile(r"\bstill (have|has|keep|keeps|hold|holds|store|stores|got|retain|retains)\b", re.IGNORECASE)
 # ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".
 _NEEDS_CONSENT = re.compile(
     r"\b(must|shall|needs? to|only (with|after|if|when)|requires?|required)\b[^.;]{0,60}\b(consent|permission|approval|"
@@ -131,6 +124,14 @@ _NEEDS_CONSENT = re.compile(
 )
 # Consent as one case among others gates nothing: "only with consent or in one of the following circumstances".
 _OR_OTHERWISE = re.compile(r"\b(consent|permission|approval|authori[sz]ation)\b,? or\b", re.IGNORECASE)
+# Ways of making a request, as asked and as policies name them ("e-mail" is no mail).
+_WAYS = {
+    "telephone": re.compile(r"\b(call|calling|phone|telephone)\b", re.IGNORECASE),
+    "mail": re.compile(r"(?<!e-)\b(mail|post|letter|snail ?mail)\b", re.IGNORECASE),
+    "fax": re.compile(r"\b(fax|facsimile)\b", re.IGNORECASE),
+}
+_REQUESTS_VIA = re.compile(r"\brequests?\b[^.;]{0,40}\b(via|by|through|over)\b", re.IGNORECASE)
+_REFUSED = re.compile(r"\b(not|never|cannot|won't|don't|no longer)\b", re.IGNORECASE)
 # The asker reaches the company through one of its customers: "my immigration lawyer uses INSZoom", "I chatted
 # with an online shop through its Zopim chat box", "a business I deal with uses them behind the scenes".
 _VIA_A_CUSTOMER = re.compile(
