@@ -115,7 +115,12 @@ _GONE = re.compile(
     r"(delete|remove|erase|wipe)s? (its|their|the) (copy|copies|version))\b",
     re.IGNORECASE,
 )
-_STILL_KEPT = re.compile(r"\bstill (have|has|keep|keeps|hold|holds|store|stores|got|retain|retains)\b", re.IGNORECASE)
+_STILL_KEPT = re.compile(
+    r"\bstill (have|has|keep|keeps|hold|holds|store|stores|got|retain|retains)\b"
+    r"|^(?!.*\bhow long\b).*\b(keep|keeps|retain|retains|hold|holds|store|stores)\b[^?]{0,40}\b(after|once) (i|we) "
+    r"(stop|quit|close|cancel|leave|delete)",  # "do they keep my info after I stop using them?"
+    re.IGNORECASE,
+)
 # ...which a clause requiring it denies: "our Agent must receive your prior explicit consent".
 _NEEDS_CONSENT = re.compile(
     r"\b(must|shall|needs? to|only (with|after|if|when)|requires?|required)\b[^.;]{0,60}\b(consent|permission|approval|"
@@ -716,7 +721,7 @@ def _as_asked(
             if clause and _KEPT_AFTER.search(clause) and clause_verdict(practice, clause, contexts[i]):
                 return "no", i
     still = _STILL_KEPT.search(question) is not None
-    if practice == "retention" and (still or _GONE.search(question)):
+    if practice == "retention" and (still or _GONE.search(question)) and not _FOREVER.search(question):
         # "If I quit, do my posts go away?" is "no" and "do they still have my tweet?" "yes" by "your posts ... may
         # remain even after you terminate your account": a clause on what is asked about, when it names something.
         for i, clause in enumerate(clauses):

@@ -401,6 +401,8 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ),
         ("If I delete a Facebook comment I left about INSZoom, does INSZoom delete its copy too?", "no", "may remain"),
         ("I deleted my tweet about INSZoom. is it gone from their side too?", "no", "may remain"),
+        ("does zoomsupport keep my info after i stop using it", "yes", "even after you stop using our services"),
+        ("can zoomsupport keep my stuff forever even after I stop using them?", "partial", "period necessary"),
         # Signing in with another account is answered by a clause on logging in through one, naming it.
         ("can i sign in to inszoom with my google account?", "yes", "federated authentication service providers"),
         ("can i sign in to IPC with google?", "not_stated", ""),
