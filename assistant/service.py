@@ -633,27 +633,33 @@ def _closer_reading(
     """The verdict and deciding clause where a closer reading of the passages changes them, with the sentence
     that decides now when it is not the clause read before ("" otherwise), and what passages making the same
     point say (None: any that state the practice support it)."""
-    if verdict == "yes" and deciding is not None and _OPT_OUT_OF_IT.search(clauses[deciding]):
-        # "residents may be permitted to opt out of certain profiling" grants a right, and the denial beside it
-        # answers: "IPC does not engage in this type of profiling of individuals".
-        sentences = [text[a:b] for a, b in passages[deciding].sentences]
-        denials = [c for c in sentences if clause_verdict(practice, c) == "no"]
-        if denials:
-            return "no", deciding, denials[0], None
-    if practice in (None, "collection") and verdict == "yes" and deciding is not None and _PERSONAL.search(question):
-        # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal
-        # Information through this tool", not by the next sentence's "We may collect such information as: OS version".
-        sentences = [text[a:b] for a, b in passages[deciding].sentences]
-        personal = [c for c in sentences if _PERSONAL.search(c) and clause_verdict(practice, c) == "no"]
-        if personal:
-            return "no", deciding, personal[0], None
-    if verdict in ("yes", "partial") and _ALL_OF_IT.search(question):
-        # "Do they give the companies that handle payments all my info?" is "no" by "we only provide them with the
-        # information that they need to perform their specific function".
-        for i, p in enumerate(passages):
-            only = next((text[a:b] for a, b in p.sentences if _ONLY_NEEDED.search(text[a:b])), "")
-            if clauses[i] and only:
-                return "no", i, only, None
+    # "residents may be permitted to opt out of certain profiling" grants a right, and the denial beside it answers:
+    # "IPC does not engage in this type of profiling of individuals".
+    if (
+        verdict == "yes"
+        and deciding is not None
+        and _OPT_OUT_OF_IT.search(clauses[deciding])
+        and (denial := _beside(practice, text, passages[deciding], clauses[deciding], lambda _: True, ("no",)))
+    ):
+        return "no", deciding, denial, None
+    # "Is ZoomDiagnostics collecting my personal data?" is answered by "We do not collect any Personal Information
+    # through this tool", not by the next sentence's "We may collect such information as: OS version".
+    if (
+        practice in (None, "collection")
+        and verdict == "yes"
+        and deciding is not None
+        and _PERSONAL.search(question)
+        and (denial := _beside(practice, text, passages[deciding], clauses[deciding], _names_personal, ("no",)))
+    ):
+        return "no", deciding, denial, None
+    # "Do they give the companies that handle payments all my info?" is "no" by "we only provide them with the
+    # information that they need to perform their specific function".
+    if (
+        verdict in ("yes", "partial")
+        and _ALL_OF_IT.search(question)
+        and (found := _first_saying(_ONLY_NEEDED, clauses, passages, text))
+    ):
+        return "no", found[0], found[1], None
     if practice == "staff_access" and verdict == "yes" and deciding is not None:
         # "you are giving permission to an Agent to log in to your computer" is held to a purpose by "our Agents
         # will only search your computer in order to identify and correct any conditions ...": partly.
@@ -661,15 +667,31 @@ def _closer_reading(
         for i, clause in enumerate(clauses):
             if clause and _LIMITED.search(clause) and passages[i].score >= floor:
                 return "partial", i, "", _LIMITED
-    if practice == "access_deletion" and via_a_customer:
-        # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such
-        # people to its customer ("you will be directed to contact the related customer").
-        for i, p in enumerate(passages):
-            sent = next((text[a:b] for a, b in p.sentences if _ASK_THE_CUSTOMER.search(text[a:b])), "")
-            if clauses[i] and sent:
-                # ...and "do I have to go through that company instead?" is "yes" by the same clause.
-                return ("yes" if _THROUGH_THEM.search(question) else "no"), i, sent, _THE_CUSTOMERS_OWN
+    # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such people to its
+    # customer ("you will be directed to contact the related customer"), and "do I have to go through that company
+    # instead?" is "yes" by the same clause.
+    if (
+        practice == "access_deletion"
+        and via_a_customer
+        and (found := _first_saying(_ASK_THE_CUSTOMER, clauses, passages, text))
+    ):
+        return ("yes" if _THROUGH_THEM.search(question) else "no"), found[0], found[1], _THE_CUSTOMERS_OWN
     return verdict, deciding, "", None
+
+
+def _names_personal(text: str) -> bool:
+    return _PERSONAL.search(text) is not None
+
+
+def _first_saying(
+    pattern: re.Pattern[str], clauses: list[str], passages: list[Passage], text: str
+) -> tuple[int, str] | None:
+    """The first passage whose clause may answer (non-empty) with a sentence matching `pattern`, and that sentence."""
+    for i, p in enumerate(passages):
+        sentence = next((text[a:b] for a, b in p.sentences if pattern.search(text[a:b])), "")
+        if clauses[i] and sentence:
+            return i, sentence
+    return None
 
 
 def _as_asked(
