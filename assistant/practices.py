@@ -258,6 +258,8 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\btargeted\b",
         r"\bmarketers?\b",
         r"\b(personali[sz]ed|interest-based|behaviou?ral) (ads|advertising)",
+        # "does IPC use the messages I send for marketing?" asks what it markets with, not whether it mails you
+        r"\b(use|uses)\b[^?]{0,60}\bfor (its |their |our |your |any )?(own )?(marketing|promotions?|promotional)\b",
     ),
     "retention": _rx(
         r"\bhow long\b",
@@ -269,12 +271,16 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(immediately|right away|straight away|at once)\b[^?]{0,20}\b(when|if|after|once) (i )?"
         r"(close|cancel|delete|leave|stop|quit|terminate)\w*",
         r"\bget rid of\b",
+        # "will they delete it within a set period after our subscription ends?" asks when it is deleted
+        r"\b(delet|eras|wip|purg|destroy)\w*\b[^?]{0,40}\b(within|period|days|months|years)\b[^?]{0,30}\b(after|once|when)\b(?!\s+(i|we|you)\s+(ask|request))",
         r"\b(still (have|has|keep|keeps|hold|holds|got)|(is|are) (it|they|that|those|this) (still )?gone|go(es)? away)\b",
     ),
     "access_deletion": _rx(
         r"\b(delete|deleted|deleting|deletion|erase|erasure|remove|wipe|purge)\b",
         r"\b(correct|fix|edit|update|change)\w*\b.{0,25}\b" + _DATA,
         r"\b(wrong|incorrect|inaccurate|out of date|outdated|mistaken)\b[^?]{0,80}\b(correct|fix|edit|update|change|amend)\w*",
+        # "they have my old address in there. Can INSZoom just correct it?"
+        r"\b(address|name|number|e-?mail|phone|birthday|details)\b[^?]{0,80}\b(correct|fix|amend)\w* (it|that|this|them)\b",
         r"\b(copy|export|download|access|see|view)\b.{0,25}\b(my|the|all|their|your|our)\b.{0,15}" + _DATA,
         r"\b(export|download)\w*\b.{0,25}" + _DATA,  # "export chat transcripts"
         r"\b(see|view|access|get|know|find out|tell me)\b.{0,10}\b(what|which)\b.{0,25}"
@@ -664,6 +670,28 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "contact details.",
         needs_base=False,
     ),
+    "outside_complaint": QuestionSense(
+        "contact",
+        "whether you can take a complaint to someone outside the company (a data protection authority, a regulator or "
+        "an independent dispute resolution body)",
+        _rx(
+            r"\b(complain\w*|escalat\w*|disputes?|report (them|it|this))\b[^?]{0,120}\b(outside|independent|external|"
+            r"regulators?|authorit(y|ies)|government|ombuds\w*|agenc(y|ies)|watchdogs?|bod(y|ies)|third[- ]party)\b",
+            r"\b(data protection|supervisory) authorit(y|ies)\b",
+            r"\bombuds\w*",
+        ),
+        _rx(
+            r"\b(supervisory|data protection|regulatory) authorit(y|ies)\b",
+            r"\blodge a complaint\b",
+            r"\bdispute resolution\b",
+            r"\bbinding arbitration\b",
+            r"\bombuds\w*",
+        ),
+        "You have the right to lodge a complaint with a data protection authority or supervisory authority, or to "
+        "refer an unresolved complaint to an independent dispute resolution provider.",
+        drops=("security",),  # "data protection" names an authority here, not a security measure
+        needs_base=False,
+    ),
     "postal_address": QuestionSense(
         "contact",
         "what its postal address is",
@@ -711,7 +739,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "how long it takes to respond to your request",
         _rx(
             r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(respond|reply|replies|answer|"
-            r"get back|act on|fulfil+|complete|deal with)\w*",
+            r"get back|act(?: on)?\b|fulfil+|complete|deal with)\w*",
             # "process" or "handle" asks about a request only with one: "how long do they hold the data they
             # process" asks how long data is kept
             r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(process|handle)\w*\b[^?]{0,30}\brequests?\b",
@@ -962,6 +990,10 @@ _ASKS_A_RIGHT = re.compile(
 )
 
 
+_A_RIGHT_OVER_DATA = re.compile(
+    r"\b(delet\w*|eras\w*|remov\w*|wip(e|ed)|purg\w*|cop(y|ies)|export\w*|download\w*|correct\w*|fix|updat\w*|portab\w*)\b",
+    re.IGNORECASE,
+)
 _ENCRYPTED_EVEN = re.compile(r"\beven\b[^?]{0,30}\bencrypt|\b(if|when|though)\b[^?]{0,30}\bencrypt", re.IGNORECASE)
 
 
@@ -1002,6 +1034,11 @@ def practices_in_question(question: str) -> list[str]:
     if "access_deletion" in found and found[0] in _KINDS_OF_DATA and _ASKS_A_RIGHT.search(question):
         found.remove("access_deletion")
         found.insert(0, "access_deletion")
+    # "Is IPC Email end-to-end encrypted so that IPC cannot see our email data?" asks about encryption: seeing the
+    # data is what it keeps from others, not a right asked for.
+    if "encryption" in found and "access_deletion" in found and not _A_RIGHT_OVER_DATA.search(question):
+        found.remove("encryption")
+        found.insert(found.index("access_deletion"), "encryption")
     # "Can my admin read my emails, even the encrypted ones?" asks who can read them: encryption only qualifies it.
     if "staff_access" in found and "encryption" in found and _ENCRYPTED_EVEN.search(question):
         found.remove("staff_access")

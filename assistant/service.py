@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import shlex
@@ -355,17 +356,23 @@ class Assistant:
         return [info.company, *info.aliases]
 
     def _kind_named(self, resolved: Resolved, policy_id: str) -> Callable[[str], bool] | None:
-        """For a question on collecting or keeping a kind of data ("my meetings"), whether a text names it; for a
-        right asked by someone who reaches the company through its customer, whether a text sends them there; for
-        one on "all my data", whether a text takes only what is needed."""
+        """For a question on collecting, keeping or advertising with a kind of data ("my meetings"), whether a text
+        names it; for a right asked by someone who reaches the company through its customer, whether a text sends
+        them there; for one on "all my data", whether a text takes only what is needed."""
         if resolved.practices[:1] == ["access_deletion"] and _via_a_customer(resolved):
             return lambda text: _THE_CUSTOMERS_OWN.search(text) is not None
-        if _ALL_OF_IT.search(resolved.query):  # "all my data?": a clause taking only what is needed answers it
+        if _asks_how_much(resolved.query, resolved.practices[:1]):  # a clause taking only what is needed answers it
             return lambda text: _ONLY_NEEDED.search(text) is not None
-        if not resolved.practices or resolved.practices[0] not in ("collection", "retention"):
+        practice = resolved.practices[0] if resolved.practices else ""
+        if practice not in ("collection", "retention", "advertising"):
             return None
-        verbs = _COLLECTING if resolved.practices[0] == "collection" else _KEEPING
-        kinds = _stems_of_the_kind_asked(resolved.query, self._names(policy_id), verbs)
+        names = self._names(policy_id)
+        if practice == "advertising":
+            kinds = _stems_of_the_kind_advertised(resolved.question, resolved.query, names)
+        else:
+            kinds = _stems_of_the_kind_asked(
+                resolved.query, names, _COLLECTING if practice == "collection" else _KEEPING
+            )
         return (lambda text: bool(kinds & _stems(text))) if kinds else None
 
     def query_vector(self, text: str, expansion: str = "", adapted: bool = True) -> np.ndarray:
@@ -405,6 +412,7 @@ class Assistant:
                 resolved.query,
                 resolved.parties,
                 _via_a_customer(resolved),
+                resolved.question,
             )
             for pid in resolved.policy_ids
         ]
@@ -467,7 +475,10 @@ class Assistant:
         question: str = "",
         parties: list[str] | None = None,
         via_a_customer: bool = False,
+        own_words: str = "",
     ) -> CompanyAnswer:
+        """One company's verdict and citations from its passages. `question` is the search query (a follow-up's
+        with the earlier question's words); `own_words` the turn as the user put it."""
         vectors = self.store.vectors(policy_id)
         text, company = vectors.policy.text, vectors.policy.company
         names = self._names(policy_id)
@@ -502,6 +513,13 @@ class Assistant:
                 else ""
                 for c, p, x in zip(judged, passages, contexts, strict=True)
             ]
+        if practice == "advertising" and (kinds := _stems_of_the_kind_advertised(own_words, question, names)):
+            # "Does IPC use my chats for marketing?" is answered by a denial naming them ("IPC does not use messaging
+            # content ... for any marketing or promotions"), whatever the policy does with other data.
+            denials = [_denial_naming(practice, text, p, kinds) for p in passages]
+            if any(denials):
+                judged = [_PROMOTING.sub("advertising", d) for d in denials]
+                clauses = [d or c for d, c in zip(denials, clauses, strict=True)]
         if practice == "encryption" and (kinds := _stems_of_the_kind_asked(question, names, _ENCRYPTING)):
             # "Does Zopim encrypt my chats?" is not answered by "placing an encrypted cookie on your hard drive".
             judged = [c if kinds & _stems(c) or _ANY_DATA.search(c) else "" for c in judged]
@@ -591,6 +609,16 @@ _ITS_PEOPLE = re.compile(
 _ALL_OF_IT = re.compile(
     r"\ball (of )?(my|your|our|the|their) (\w+ )?(data|info\w*|details|stuff)\b|\beverything\b", re.I
 )
+# Rights over data are asked of all of it alike: "can I get a copy of all the data you hold?" asks for the right.
+_OVER_ALL_OF_IT = frozenset({"access_deletion", "retention", "legal_rights"})
+
+
+def _asks_how_much(question: str, practices: list[str]) -> bool:
+    """Whether a question asks how much is taken: "does Zopim collect all my data?", "do the payment companies get
+    everything?"."""
+    return _ALL_OF_IT.search(question) is not None and not _OVER_ALL_OF_IT.intersection(practices)
+
+
 _ONLY_NEEDED = re.compile(
     r"\bonly\b[^.;]{0,60}\b(information|data|details)\b[^.;]{0,30}\b(need(ed)?|necessary|required)\b", re.IGNORECASE
 )
@@ -656,7 +684,7 @@ def _closer_reading(
     # information that they need to perform their specific function".
     if (
         verdict in ("yes", "partial")
-        and _ALL_OF_IT.search(question)
+        and _asks_how_much(question, [practice] if practice else [])
         and (found := _first_saying(_ONLY_NEEDED, clauses, passages, text))
     ):
         return "no", found[0], found[1], None
@@ -782,6 +810,42 @@ def _beside(
     return ""
 
 
+def _denial_naming(practice: str | None, text: str, passage: Passage, kinds: set[str]) -> str:
+    """A sentence of the passage, or an aside in brackets in one, that denies the practice for what the question
+    names, by name or by a term the policy defines with it: "IPC does not use Customer Content for any marketing"
+    names messages where the policy defines "Content generated in messages ... (“Customer Content”)"."""
+    terms = _defined_terms(text)
+    for start, end in passage.sentences:
+        sentence = text[start:end]
+        for part in (sentence, *_ASIDE.findall(sentence)):
+            named = _stems(part).union(*(stems for term, stems in terms.items() if term in part))
+            if kinds & named and clause_verdict(practice, _PROMOTING.sub("advertising", part)) == "no":
+                return part
+    return ""
+
+
+# Using data for marketing or promotions is advertising with it: "IPC does not use Customer Content for any marketing or
+# promotions" (read so for this denial only; as a word of the advertising lexicon it would draw in every promotion).
+_PROMOTING = re.compile(r"\bmarketing (or|and|&) promotions?\b", re.IGNORECASE)
+_ASIDE = re.compile(r"\(([^()]{20,})\)")
+# A term a policy defines: "Content generated in messages that are hosted on IPC products and services (“Customer Content”)".
+# A defined name of one word is most often the company's own ("Instant Prospect Conversion (“IPC”)"): left out.
+_DEFINED = re.compile(r"([^.:;()\n]{10,200})\(\s*[“\"]([A-Z][\w-]+(?: [\w-]+){1,4})[”\"]\s*\)")
+
+
+@functools.lru_cache(maxsize=16)
+def _defined_terms(text: str) -> dict[str, set[str]]:
+    """The terms a policy defines, each with the stems of the words defining it up to a relative clause: "Content
+    generated in messages" of "Content generated in messages that are hosted on IPC products (“Customer Content”)"."""
+    return {
+        found.group(2): _subject_stems(_RELATIVE.split(found.group(1), maxsplit=1)[0], [])
+        for found in _DEFINED.finditer(text)
+    }
+
+
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b", re.IGNORECASE)
+
+
 def _speaking_sentence(practice: str | None, text: str, passage: Passage, actor: re.Pattern[str]) -> tuple[str, str]:
     """The passage's best-ranked sentence that states the practice (else one that names it, else
     the passage), with its context: its section heading and its paragraph up to it.
@@ -888,6 +952,17 @@ _KEEPING = frozenset(
 )
 
 
+# Words of advertising: what an advertising question names besides them is the kind of data it would use.
+_ADVERTISING = frozenset(
+    """
+    advertise advertises advertised advertising advertisement advertisements advertiser advertisers ads ad market
+    markets marketing marketer marketers promote promotes promoted promotion promotions promotional target targets
+    targeted targeting show shows send sends own personalise personalize personalised personalized get gets
+    partner partners share shares shared sharing give gives hand hands pass passes sell sells disclose discloses
+    """.split()
+)
+
+
 # Words of encrypting: what an encryption question names besides them is what it asks to be encrypted.
 _ENCRYPTING = frozenset(
     "encrypt encrypts encrypted encrypting encryption end secure secured securely protect protected safe safely "
@@ -902,6 +977,16 @@ def _stems_of_the_kind_asked(question: str, names: list[str], verbs: frozenset[s
     those of the other words policies use for it: "my phone calls" in "Does InsideSales record my phone
     calls?" (and "telephone"); empty when it names none."""
     return _subject_stems(" ".join(w for w in _WORDS.findall(question.lower()) if w not in verbs), names)
+
+
+def _stems_of_the_kind_advertised(question: str, query: str, names: list[str]) -> set[str]:
+    """Stems of the kind of data an advertising question names besides its words of advertising: "my chats" in "does
+    IPC use my chats to advertise to me?" (not "advertis" of "advertisers"). A follow-up naming none ("would they
+    use that for ads?") names what its query carries from the earlier question."""
+    ads = _stems(" ".join(_ADVERTISING))
+    return (_stems_of_the_kind_asked(question, names, _ADVERTISING) - ads) or (
+        _stems_of_the_kind_asked(query, names, _ADVERTISING) - ads
+    )
 
 
 # Words that ask for something without saying what: "compare them", "tell me about Zopim", "IPC privacy policy summary".

@@ -178,6 +178,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I ask them to tell me what personal data they have about me?", "access_deletion"),
         ("How many days do they have to respond after I ask them to delete my data?", "response_time"),
         ("how long does it take them to answer a deletion request", "response_time"),
+        ("If we ask it to remove personal information, how quickly will it act?", "response_time"),
         ("how long do they take to process my deletion request?", "response_time"),
         # "process" without a request is about the data: how long it is kept.
         ("How long does Zopim hold on to the data it processes for its customers?", "retention"),
@@ -185,6 +186,25 @@ def test_taxonomy_order_and_fields() -> None:
         ("Once I close my account, when is my data wiped from their backups?", "retention"),
         ("If I close my account can I get my data deleted?", "access_deletion"),
         ("Will they tell me when the privacy policy changes?", "change_notice"),
+        # Deleting within a period after something ends asks when it is deleted; within a period of asking, how fast.
+        (
+            "Does Zopim commit to deleting our chat data within a defined period after our subscription ends?",
+            "retention",
+        ),
+        ("Will they delete my data within 30 days after I ask?", "access_deletion"),
+        # Correcting what they hold, named before the asking: "my old address ... correct it".
+        ("They have my old address in there. Can INSZoom just correct it for me directly?", "access_deletion"),
+        # Encrypted so nobody can see it asks about encryption; deleting the encrypted data asks for a right.
+        ("Is IPC Email end-to-end encrypted so that IPC cannot see our email data?", "encryption"),
+        ("Can I delete my encrypted messages?", "access_deletion"),
+        # Using what you give them for marketing asks what they advertise with, not whether they mail you.
+        ("does IPC use the messages I send my team in IPC chat for marketing?", "advertising"),
+        ("Can I stop their marketing messages?", "marketing_messages"),
+        # A complaint taken outside the company asks for an authority or an independent body, not the company's email.
+        ("The company ignored my complaint. Is there any outside body or regulator I can go to?", "outside_complaint"),
+        ("Can I complain to a data protection authority about them?", "outside_complaint"),
+        ("How do I complain to IPC?", "contact"),
+        ("Does INSZoom share data with regulators?", "sharing"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:

@@ -451,6 +451,15 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("do third parties track me on the zoom support website?", "yes", "over time and across different websites"),
         ("Will INSZoom make me pay if I ask them what information they have about me?", "partial", "fee"),
         ("Does IPC let a computer size me up from my data and make decisions about me?", "no", "profiling"),
+        # What you say in meetings and chats is the policy's "Customer Content" ("Content generated in messages"),
+        # which it does not use for marketing, whatever it does with other data.
+        ("does ipc use what i say in meetings and chats to advertise stuff to me?", "no", "does not use"),
+        ("does IPC use the messages I send my team in IPC chat for marketing?", "no", "does not use"),
+        ("Does IPC use my email address for advertising?", "yes", "advertis"),
+        # An outside body to complain to: a data protection authority, an independent dispute resolution provider.
+        ("If IPC ignores my complaint, is there an outside body I can take it to?", "yes", "data protection authority"),
+        ("If InsideSales ignores my complaint, can I take it to an independent body?", "yes", "dispute resolution"),
+        ("If Zopim ignores my complaint, is there an outside body I can take it to?", "not_stated", ""),
     ],
 )
 def test_how_a_question_is_put_decides_which_clauses_answer_it(
@@ -459,6 +468,15 @@ def test_how_a_question_is_put_decides_which_clauses_answer_it(
     answer = bundled_assistant.ask(question)
     assert answer.verdict == verdict
     assert deciding in answer.per_company[0].deciding
+
+
+def test_a_copy_of_all_they_hold_asks_for_the_right_not_how_much_is_taken(bundled_assistant) -> None:
+    asked = "Can I request a full copy of all the personal data Zopim holds about me?"
+    part = bundled_assistant.ask(asked).per_company[0]
+    assert part.verdict != "no"
+    assert "only collect, store and process" not in part.deciding
+    taken = bundled_assistant.ask("does zopim collect all my data?").per_company[0]  # how much is taken
+    assert (taken.verdict, "only collect, store and process" in taken.deciding) == ("no", True)
 
 
 def test_a_verdict_read_closely_is_supported_by_passages_making_the_same_point(bundled_assistant) -> None:
