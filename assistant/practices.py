@@ -692,6 +692,47 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         drops=("security",),  # "data protection" names an authority here, not a security measure
         needs_base=False,
     ),
+    # Someone acting for you: "Can I use an authorized agent to make a privacy request?"
+    "authorized_agent": QuestionSense(
+        "access_deletion",
+        "whether someone you authorise can make a request for you",
+        _rx(
+            r"\bauthori[sz]ed agents?\b",
+            r"\bpower of attorney\b",
+            r"\b(agent|lawyer|attorney|someone( else)?|representative|family member)\b[^?]{0,40}\bon (my|your|our) behalf\b",
+        ),
+        _rx(
+            r"\bauthori[sz]ed agents?\b",
+            r"\bpower of attorney\b",
+            r"\bagents?\b[^.;]{0,15}\bauthori[sz]ed\b[^.;]{0,30}\bon (your|their|a consumer'?s) behalf\b",
+        ),
+        "You may designate an authorized agent to make a request on your behalf, with your written permission.",
+        drops=("staff_access",),  # an agent acting for you, not the company's support agents
+        needs_base=False,
+    ),
+    # A representative in the EU or the UK (GDPR Article 27) is a role a clause must name.
+    "eu_representative": QuestionSense(
+        "contact",
+        "whether it has appointed a representative in the EU or the UK",
+        _rx(r"\b(eu|e\.u\.|uk|european|union|article 27|art\. 27)\b[^?]{0,40}\brepresentatives?\b"),
+        _rx(
+            r"\b(eu|uk|european union|union|article 27|art\. 27)\b[^.;]{0,40}\brepresentatives?\b",
+            r"\brepresentatives? (in|for) the (eu|european union|uk|united kingdom)\b",
+        ),
+        "We have appointed a representative in the European Union and the United Kingdom under Article 27 GDPR.",
+        drops=("international_transfer", "legal_rights"),
+        needs_base=False,
+    ),
+    # California's right to limit the use of sensitive personal information.
+    "limit_sensitive": QuestionSense(
+        "legal_rights",
+        "whether you can limit its use of your sensitive personal information",
+        _rx(r"\bright to limit\b", r"\blimit\b[^?]{0,40}\bsensitive\b"),
+        _rx(r"\bright to limit\b", r"\blimit\b[^.;]{0,60}\bsensitive\b"),
+        "You have the right to limit the use and disclosure of your sensitive personal information.",
+        drops=("collection",),  # "limit the use of" asks for the right, not what is collected
+        needs_base=False,
+    ),
     "postal_address": QuestionSense(
         "contact",
         "what its postal address is",
@@ -744,6 +785,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             # process" asks how long data is kept
             r"\bhow (many days|many weeks|long|quickly|soon|fast)\b[^?]{0,60}\b(process|handle)\w*\b[^?]{0,30}\brequests?\b",
             r"\b(respond|reply|answer|process|handle|get back)\w*\b[^?]{0,40}\bwithin (how|what)\b",
+            r"\bwithin (how|what)\b[^?]{0,60}\b(respond|reply|answer|process|handle|get back|act)\w*",
         ),
         _rx(
             r"\b(respond|response|reply|replies|process|fulfil+|complete|answer|acknowledge|comply|complies)\w*\b[^.;]{0,80}"

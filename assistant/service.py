@@ -51,6 +51,11 @@ _INCIDENT = re.compile(
     r"|\btransparency reports?\b",
     re.IGNORECASE,
 )
+# What happened since the policy was written to the law or framework it relies on: "Privacy Shield got struck down; is
+# InsideSales still certified?" The policy says what held when it was written.
+_SINCE_WRITTEN = re.compile(
+    r"\b(invalidat\w*|struck down|strikes? down|striking down|repealed|schrems)\b", re.IGNORECASE
+)
 _TO_COME = re.compile(r"\b(will|would|could|can|won't|going to)\b", re.IGNORECASE)
 _HAS_BEEN = re.compile(r"\b(has|have|had|was|were|been|did)\b", re.IGNORECASE)
 # Words any privacy question may use: what is left names what the question is about.
@@ -145,7 +150,9 @@ _VIA_A_CUSTOMER = re.compile(
     r"employers?|websites?|sites?|agenc(y|ies)|sellers?|merchants?|banks?|schools?|doctors?|clinics?|recruiters?|vendors?|"
     r"retailers?)\b[^?.]{0,60}\b(uses?|used|using|runs? on|through|thru|via)\b"
     r"|\b(through|thru|via)\s+(its|their|his|her|the|a|an)\b[^?.]{0,30}\b(chat|widget|box|app|platform|software|site|portal)\b"
-    r"|\bbehind the scenes\b|\bnever signed up\b|\bend[- ]clients?\b",
+    r"|\bbehind the scenes\b|\bnever signed up\b|\bend[- ]clients?\b"
+    # "I'm a contact stored in an InsideSales customer's CRM"
+    r"|\b(customer|client)(['’]s|s['’])\s+(crm|database|system|records|contacts?|contact list|mailing list)\b",
     re.IGNORECASE,
 )
 
@@ -1010,8 +1017,11 @@ def _stems(text: str) -> set[str]:
 
 
 def is_incident_question(question: str) -> bool:
-    """Questions about events (breaches, fines, lawsuits), which policies describe no history of: "has Zopim ever
-    been hacked?", not "can they promise nobody will ever hack it?", which asks of what is to come."""
+    """Questions about events (breaches, fines, lawsuits, a framework struck down since the policy was written), which
+    policies describe no history of: "has Zopim ever been hacked?", not "can they promise nobody will ever hack it?",
+    which asks of what is to come."""
+    if _SINCE_WRITTEN.search(question):
+        return True
     found = _INCIDENT.search(question)
     if found is None:
         return False
@@ -1042,7 +1052,11 @@ def render_answer(answer: Answer, resolved: Resolved) -> str:
         )
     phrase = _practice_phrase(answer.practice)
     if is_incident_question(resolved.search_text):
-        phrase = "anything about past incidents (a privacy policy describes practices, not a company's history)"
+        phrase = (
+            "anything about what has happened since it was written (a privacy policy states its practices when written)"
+            if _SINCE_WRITTEN.search(resolved.search_text)
+            else "anything about past incidents (a privacy policy describes practices, not a company's history)"
+        )
     elif resolved.parties:
         phrase = f"{phrase} in any clause naming {' or '.join(resolved.parties)}"
     if len(answer.per_company) > 1:

@@ -205,6 +205,11 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I complain to a data protection authority about them?", "outside_complaint"),
         ("How do I complain to IPC?", "contact"),
         ("Does INSZoom share data with regulators?", "sharing"),
+        # Rights exercised through others, roles a clause must name, and deleting what a child gave.
+        ("Can I use an authorized agent to make a privacy request to them?", "authorized_agent"),
+        ("Has IPC appointed an EU or UK representative under Article 27 GDPR?", "eu_representative"),
+        ("Can I limit the use of my sensitive personal information?", "limit_sensitive"),
+        ("Within what time do they commit to respond to a privacy rights request?", "response_time"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:

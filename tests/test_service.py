@@ -460,6 +460,15 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("If IPC ignores my complaint, is there an outside body I can take it to?", "yes", "data protection authority"),
         ("If InsideSales ignores my complaint, can I take it to an independent body?", "yes", "dispute resolution"),
         ("If Zopim ignores my complaint, is there an outside body I can take it to?", "not_stated", ""),
+        ("Can I use an authorized agent to make a privacy request to INSZoom?", "yes", "agent authorized"),
+        ("Can I use an authorized agent to make a privacy request to InsideSales?", "not_stated", ""),
+        ("Has IPC appointed an EU or UK representative under Article 27 GDPR?", "not_stated", ""),
+        # Someone in a customer's records is sent to that customer.
+        (
+            "I'm a contact stored in an InsideSales customer's CRM. Will InsideSales handle my deletion request directly?",
+            "no",
+            "direct his/her query to the InsideSales customer",
+        ),
     ],
 )
 def test_how_a_question_is_put_decides_which_clauses_answer_it(
@@ -468,6 +477,15 @@ def test_how_a_question_is_put_decides_which_clauses_answer_it(
     answer = bundled_assistant.ask(question)
     assert answer.verdict == verdict
     assert deciding in answer.per_company[0].deciding
+
+
+def test_what_happened_since_a_policy_was_written_is_not_stated_in_it(bundled_assistant) -> None:
+    answer = bundled_assistant.ask(
+        "Since Privacy Shield was invalidated in Schrems II, what transfer mechanism does InsideSales now use?"
+    )
+    assert answer.verdict == "not_stated"
+    assert "since it was written" in answer.answer
+    assert answer.per_company[0].near_misses  # the clauses it did find are shown as near misses
 
 
 def test_a_copy_of_all_they_hold_asks_for_the_right_not_how_much_is_taken(bundled_assistant) -> None:
