@@ -616,6 +616,18 @@ _ITS_PEOPLE = re.compile(
 _ALL_OF_IT = re.compile(
     r"\ball (of )?(my|your|our|the|their) (\w+ )?(data|info\w*|details|stuff)\b|\beverything\b", re.I
 )
+# Deleting all of it: "will it delete all of it?", "is everything gone for good?"
+_ALL_OF_IT_GONE = re.compile(
+    r"\b(all of (it|them|my \w+|our \w+|the \w+)|all (my|our|the|their) (\w+ )?(data|info\w*|details|stuff)|everything|"
+    r"completely|entirely|fully|for good|permanently|every trace)\b",
+    re.IGNORECASE,
+)
+# ...which a policy keeping some back answers in part: "We may need to retain certain information".
+_SOME_KEPT = re.compile(
+    r"\b(retain|keep|maintain)\w*\b[^.;]{0,40}\b(certain|some|limited|residual)\b[^.;]{0,20}\b(information|data|"
+    r"records|details|copies)\b",
+    re.IGNORECASE,
+)
 # Rights over data are asked of all of it alike: "can I get a copy of all the data you hold?" asks for the right.
 _OVER_ALL_OF_IT = frozenset({"access_deletion", "retention", "legal_rights"})
 
@@ -702,6 +714,15 @@ def _closer_reading(
         for i, clause in enumerate(clauses):
             if clause and _LIMITED.search(clause) and passages[i].score >= floor:
                 return "partial", i, "", _LIMITED
+    # "If I ask ZoomSupport to erase my data, will it delete all of it?" is "partly" where the policy keeps some back:
+    # "We may need to retain certain information for recordkeeping purposes".
+    if (
+        practice == "access_deletion"
+        and verdict == "yes"
+        and _ALL_OF_IT_GONE.search(question)
+        and (found := _first_saying(_SOME_KEPT, clauses, passages, text))
+    ):
+        return "partial", found[0], found[1], None  # supported by the right it qualifies, as retrieved
     # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such people to its
     # customer ("you will be directed to contact the related customer"), and "do I have to go through that company
     # instead?" is "yes" by the same clause.

@@ -463,6 +463,9 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("Can I use an authorized agent to make a privacy request to INSZoom?", "yes", "agent authorized"),
         ("Can I use an authorized agent to make a privacy request to InsideSales?", "not_stated", ""),
         ("Has IPC appointed an EU or UK representative under Article 27 GDPR?", "not_stated", ""),
+        # Deleting all of it is "partly" where the policy keeps some back; asked without "all", the right is a "yes".
+        ("If I ask ZoomSupport to erase my personal data, will it delete all of it?", "partial", "retain certain"),
+        ("Can I ask ZoomSupport to erase my personal data?", "yes", "delete"),
         # Someone in a customer's records is sent to that customer.
         (
             "I'm a contact stored in an InsideSales customer's CRM. Will InsideSales handle my deletion request directly?",
