@@ -864,11 +864,20 @@ _DEFINED = re.compile(r"([^.:;()\n]{10,200})\(\s*[“\"]([A-Z][\w-]+(?: [\w-]+){
 @functools.lru_cache(maxsize=16)
 def _defined_terms(text: str) -> dict[str, set[str]]:
     """The terms a policy defines, each with the stems of the words defining it up to a relative clause: "Content
-    generated in messages" of "Content generated in messages that are hosted on IPC products (“Customer Content”)"."""
-    return {
-        found.group(2): _subject_stems(_RELATIVE.split(found.group(1), maxsplit=1)[0], [])
-        for found in _DEFINED.finditer(text)
-    }
+    generated in messages" of "Content generated in messages that are hosted on IPC products (“Customer Content”)";
+    and of the kinds it lists as the term's own elsewhere: "audio, video, chat, screen sharing, attachments or other
+    communications-like Customer Content"."""
+    terms = {}
+    for found in _DEFINED.finditer(text):
+        term = found.group(2)
+        listed = re.finditer(_KINDS_LISTED + r"\s+or other\b[^.;:()]{0,30}?\b" + re.escape(term), text)
+        words = " ".join([_RELATIVE.split(found.group(1), maxsplit=1)[0], *(kinds.group(1) for kinds in listed)])
+        terms[term] = _subject_stems(words, [])
+    return terms
+
+
+# A list of short items: "audio, video, chat, screen sharing, attachments".
+_KINDS_LISTED = r"((?:[\w-]+(?: [\w-]+)?, )+[\w-]+(?: [\w-]+)?,?)"
 
 
 _RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose|where)\b", re.IGNORECASE)
@@ -950,7 +959,7 @@ _SYNONYMS = {
     "call": "telephone",
     "phone": "telephone",
     "chat": "conversation message",
-    "meet": "webinar",
+    "meet": "webinar video audio",
     "pc": "computer",
     "laptop": "computer",
     "tweet": "twitter social media",

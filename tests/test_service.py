@@ -456,6 +456,11 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("does ipc use what i say in meetings and chats to advertise stuff to me?", "no", "does not use"),
         ("does IPC use the messages I send my team in IPC chat for marketing?", "no", "does not use"),
         ("Does IPC use my email address for advertising?", "yes", "advertis"),
+        # ...and by the kinds the policy lists as its own: "audio, video, chat ... or other communications-like Customer
+        # Content"; meetings are held in video and audio.
+        ("Does IPC use my video calls for marketing?", "no", "does not use"),
+        ("does IPC use what I say in meetings to advertise to me?", "no", "does not use"),
+        ("does IPC use my product usage to advertise to me?", "yes", "advertisements to you"),
         # An outside body to complain to: a data protection authority, an independent dispute resolution provider.
         ("If IPC ignores my complaint, is there an outside body I can take it to?", "yes", "data protection authority"),
         ("If InsideSales ignores my complaint, can I take it to an independent body?", "yes", "dispute resolution"),
