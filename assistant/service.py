@@ -1020,10 +1020,16 @@ def _stems_of_the_kind_advertised(question: str, query: str, names: list[str]) -
     """Stems of the kind of data an advertising question names besides its words of advertising: "my chats" in "does
     IPC use my chats to advertise to me?" (not "advertis" of "advertisers"). A follow-up naming none ("would they
     use that for ads?") names what its query carries from the earlier question."""
-    ads = _stems(" ".join(_ADVERTISING))
+    ads = _advertising_stems()
     return (_stems_of_the_kind_asked(question, names, _ADVERTISING) - ads) or (
         _stems_of_the_kind_asked(query, names, _ADVERTISING) - ads
     )
+
+
+@functools.cache
+def _advertising_stems() -> frozenset[str]:
+    """The stems of the words of advertising, stemmed once."""
+    return frozenset(_stems(" ".join(_ADVERTISING)))
 
 
 # Words that ask for something without saying what: "compare them", "tell me about Zopim", "IPC privacy policy summary".
