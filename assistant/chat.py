@@ -39,6 +39,21 @@ _DEMONSTRATIVE = re.compile(
 )
 # Before a name asked about as the one acting: "does TeamViewer log ...", "will LogMeIn keep ...".
 _ACTING = r"\b(does|do|did|will|would|can|could|is|are|has|have|might|may)\s+"
+# A lowercase name asked about as the one acting, where no company is named: "does intercom read my chats?",
+# "is whatsapp selling my data?". Only a singular subject, and only before a verb of what is done with data,
+# so "does chat history get deleted?" or "do hackers get my data?" name no company.
+_LOWERCASE_ACTOR = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay|also)\W+)*(?:(does|doesn't|has|hasn't)|(is|isn't))\s+([a-z][a-z0-9-]{2,})\s+"
+    r"(?:(?:ever|really|actually|still|also)\s+)?"
+    r"(?(2)\w+ing|(?:read|see|sell|share|track|collect|use|keep|store|save|delete|give|get|know|access|record|listen|"
+    r"spy|send|encrypt|protect|let|allow|ask|monitor|scan|train|buy|rent|hand|pass|leak|own|sync|transfer|retain|"
+    r"process|handle|analy[sz]e|hold|respect|honou?r|comply|follow|tell|notify|profile|target|look|log|mine|have)(?:s|ed|d)?)\b",
+)
+# Words that stand where a company would and are none.
+_NOT_ACTORS = frozenset(
+    "it this that there anyone anybody someone somebody everyone everybody nobody one each either neither he she "
+    "the my your our their what who which".split()
+)
 _WHICH_ONE = re.compile(r"\bwhich (one|ones)\b", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)
 # An open question: a wh-word leads it, perhaps after "and", "so" or "can you tell me".
@@ -95,11 +110,23 @@ def resolve(question: str, history: list[str], resolver: CompanyResolver, named_
     return _resolve_turn(question, earlier, resolver, named_in)
 
 
+def _lowercase_actor(question: str, resolver: CompanyResolver, named_in: NamedIn) -> list[str]:
+    """A company named in lower case as the one acting ("does intercom read my chats?"): a word no
+    indexed policy uses, in the subject's place before a verb of what is done with data."""
+    match = _LOWERCASE_ACTOR.search(question)
+    if match is None or match.group(3) in _NOT_ACTORS:
+        return []
+    word = match.group(3)
+    return [] if named_in(word, [c.policy_id for c in resolver.known]) else [word[0].upper() + word[1:]]
+
+
 def _resolve_turn(
     question: str, earlier: list[Resolved], resolver: CompanyResolver, named_in: NamedIn | None = None
 ) -> Resolved:
     found = resolver.resolve(question, every_company=_ALL_COMPANIES.search(question) is not None)
     unknown, parties = list(found.unknown), list(found.parties)
+    if not found.policy_ids and not unknown and named_in is not None:
+        unknown = _lowercase_actor(question, resolver, named_in)
     outsiders: list[str] = []
     if unknown and named_in is not None:
         last = next((r.policy_ids for r in reversed(earlier) if r.policy_ids), [])

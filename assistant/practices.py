@@ -325,7 +325,9 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "contact": _rx(
         r"\b(who|how|where)\b.{0,20}\b(contact|reach(?!\s+(my|your|into)\b)|complain|email|write|call|talk)\b",
         r"\b(can|could|may) (i|we) (e-?mail|write to|call|phone|talk to|speak (to|with)|message)\b",
-        r"\bcontact\b",
+        # "my contact information", "contact lists" are data of the user's, not a way to reach the company.
+        r"(?<!\bmy )(?<!\byour )\bcontact\b(?!\s+(information|info|details|data|lists?|records?|books?|databases?)\b)",
+        r"\b(their|its|the company'?s|privacy) contact (information|info|details)\b",
         r"\b(dpo|data protection officer|privacy officer)\b",
         r"\b(their|its|they'?s|the company'?s) (e-?mail|email|phone|telephone) (address|number)\b",
         r"\b(their|its|they'?s|the company'?s) (e-?mail|email)\W*$",
@@ -349,6 +351,9 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(third[- ]part\w*|partners?|affiliates?|advertisers?|police|government|law enforcement|authorities|other companies)\b",
         r"\bwho (gets|sees|can see|has access to|receives?)\b",
         r"(?<!\bi )(?<!\bwe )\b(share|shares|sharing|disclose|discloses|disclosed|disclosure)\b",
+        # "does anyone outside InsideSales get it?", "outside companies"
+        r"\b(anyone|anybody|someone|people|companies|parties|firms|organi[sz]ations|businesses)( else)? outside\b",
+        r"\boutside (compan(y|ies)|part(y|ies)|firms?|organi[sz]ations?|businesses)\b",
     ),
     "collection": _rx(
         r"\b(collect\w*|gather\w*|harvest\w*|record\w*|log|logs|logging|track\w*|monitor\w*|scan\w*|read\w*|grab\w*|captur\w*|"
@@ -387,6 +392,9 @@ class QuestionSense:
 # Who a user works for, asked about as one who may see or receive their data: "my boss", "my employer".
 _EMPLOYER = (
     r"employers?|boss|bosses|workplace|the company i work for|my (manager|company|organi[sz]ation|it department)"
+    # "the company that runs my IPC account", "whoever manages our account"
+    r"|(the )?(company|organi[sz]ation|business|firm|people|person|whoever) ((that|who|which) )?"
+    r"(runs|manages|owns|controls|administers|pays for|set up|sets up) (my|our) ([\w-]+ )?accounts?"
 )
 
 # Security disclaimed: "no Internet transmission is ever fully secure", "we cannot guarantee its security".
@@ -447,9 +455,11 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "sharing",
         "what happens to your data if the business is sold",
         _rx(
-            r"\b(compan(y|ies)|business(es)?|firm|startup|it|they)\s+(is|are|was|were|gets?|got|being|goes|go)\s+"
-            r"(sold|acquired|bought|merged|taken over|bankrupt|out of business)\b",
+            r"\b(compan(y|ies)|business(es)?|firm|startup|it|they)\s+((itself|themselves|ever)\s+)?"
+            r"(is|are|was|were|gets?|got|being|goes|go|went)\s+(sold|acquired|bought|merged|taken over|bankrupt|"
+            r"out of business|bust|under)\b",
             r"\b(merg(e|es|ed|ing|er|ers)|acquisitions?|acquired|bankrupt\w*|takeover|taken over|bought out)\b",
+            r"\b(the|a|its|their) new owners?\b|\bacquirers?\b",
         ),
         _rx(
             r"\b(merg(e|es|ed|ing|er|ers)|acquisitions?|acquir\w*|bankrupt\w*|reorgani[sz]ation|successor|divestiture)\b",

@@ -148,7 +148,7 @@ _REFUSED = re.compile(r"\b(not|never|cannot|won't|don't|no longer)\b", re.IGNORE
 _VIA_A_CUSTOMER = re.compile(
     r"\b(my|a|an|the|some|our|one)\s+(\w+\s+){0,3}(lawyers?|attorneys?|shops?|stores?|business(es)?|compan(y|ies)|firms?|"
     r"employers?|websites?|sites?|agenc(y|ies)|sellers?|merchants?|banks?|schools?|doctors?|clinics?|recruiters?|vendors?|"
-    r"retailers?)\b[^?.]{0,60}\b(uses?|used|using|runs? on|through|thru|via)\b"
+    r"retailers?)\b[^?.]{0,60}\b(?<!stop )(?<!stops )(?<!stopped )(?<!quits )(?<!longer )(uses?|used|using|runs? on|through|thru|via)\b"
     r"|\b(through|thru|via)\s+(its|their|his|her|the|a|an)\b[^?.]{0,30}\b(chat|widget|box|app|platform|software|site|portal)\b"
     r"|\bbehind the scenes\b|\bnever signed up\b|\bend[- ]clients?\b"
     # "I'm a contact stored in an InsideSales customer's CRM"

@@ -115,6 +115,18 @@ def test_unknown_company_is_not_answered_from_history(bundled_assistant) -> None
     assert resolved.unknown == ["Zendesk"]
 
 
+def test_a_company_named_in_lower_case_as_the_one_acting_has_no_policy(bundled_assistant) -> None:
+    def unknown(question: str, history: list[str] | None = None) -> list[str]:
+        return resolve(question, history or [], bundled_assistant.resolver, bundled_assistant._named_in).unknown
+
+    assert unknown("does hubspot read my chat messages") == ["Hubspot"]
+    assert unknown("is whatsapp selling my data?", ["Does Zopim use cookies?"]) == ["Whatsapp"]
+    # Words the policies use, and words that are nobody, stand where a company would and are none.
+    for question in ("does tracking happen on the site?", "does anyone read my messages", "is data shared?"):
+        assert unknown(question) == []
+    assert unknown("does chat history get deleted?") == []  # no verb after the word
+
+
 def test_a_follow_up_pointing_back_searches_what_the_turn_before_was_about(bundled_assistant) -> None:
     turns = [
         "What does InsideSales grab from my Outlook when I hook it up?",

@@ -210,6 +210,17 @@ def test_taxonomy_order_and_fields() -> None:
         ("Has IPC appointed an EU or UK representative under Article 27 GDPR?", "eu_representative"),
         ("Can I limit the use of my sensitive personal information?", "limit_sensitive"),
         ("Within what time do they commit to respond to a privacy rights request?", "response_time"),
+        # My contact details are data of mine, not a way to reach the company; theirs are.
+        ("Does the company collect my contact information?", "collection"),
+        ("Will you give my contact details to other companies?", "sharing"),
+        ("What is their contact information for privacy questions?", "contact"),
+        # A business going under or changing hands, however it is put.
+        ("If the firm itself goes bust, where does my data end up?", "business_transfer"),
+        ("Does my data go to the new owner if they are bought?", "business_transfer"),
+        # Anyone outside the company getting data is sharing, whatever the company collects it from.
+        ("Does anyone outside Zopim get the data it collects from my chats?", "sharing"),
+        # Whoever runs the account is the user's employer: an account owner, not the company's staff.
+        ("Can the company that manages my IPC account read my chats?", "staff_access"),
     ],
 )
 def test_question_mapping(question: str, first: str) -> None:

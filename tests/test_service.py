@@ -342,6 +342,7 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("Can ZoomSupport staff see my files?", "partial", "Remote Assistance Agents will only search"),
         # The user's employer is an account owner or administrator, never the company's own staff.
         ("Can my employer access my IPC account?", "yes", "Account owners"),
+        ("Could whoever manages my IPC account read my emails, even encrypted ones?", "yes", "account owners"),
         # "sell or share" is answered by sharing: INSZoom does not sell, but it shares with service providers.
         ("Does INSZoom sell or share my data?", "yes", "third party"),
         ("How many days does InsideSales take to respond to a removal request?", "yes", "within 30 days"),
@@ -485,6 +486,24 @@ def test_how_a_question_is_put_decides_which_clauses_answer_it(
     answer = bundled_assistant.ask(question)
     assert answer.verdict == verdict
     assert deciding in answer.per_company[0].deciding
+
+
+def test_a_company_leaving_the_service_asks_of_its_own_data_not_as_one_reached_through_a_customer(
+    bundled_assistant,
+) -> None:
+    first = "When a business stops using INSZoom, is the data it kept there deleted?"
+    asked = bundled_assistant.ask(first).per_company[0]
+    assert (asked.verdict, "If you are an individual" in asked.deciding) == ("yes", False)
+    backups = bundled_assistant.ask("and from the backups?", history=[first]).per_company[0]
+    assert backups.verdict == "yes"
+    # Someone whose data a business holds through INSZoom is still sent to that business.
+    through = bundled_assistant.ask("a business I deal with uses INSZoom. can I ask INSZoom to delete my data?")
+    assert through.per_company[0].verdict == "no"
+
+
+def test_a_company_named_in_lower_case_is_said_to_have_no_policy(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("does hubspot read my chat messages")
+    assert (answer.verdict, answer.unknown_companies, answer.per_company) == ("not_stated", ["Hubspot"], [])
 
 
 def test_what_happened_since_a_policy_was_written_is_not_stated_in_it(bundled_assistant) -> None:
