@@ -1027,6 +1027,7 @@ _QUESTION_ORDER: tuple[str, ...] = (
 _KINDS_OF_DATA = frozenset(
     {"children", "children_data", "payment", "biometric", "location", "precise_location", "collection"}
 )
+_SAFE = re.compile(r"\b(safe|secure|protected)\b", re.IGNORECASE)
 _SELL_OR_SHARE = re.compile(
     r"\b(sell|sells|selling|sold|rent|rents)\b\s*(,|or|and|/|and/or)\s*(share|shares|sharing|disclose|disclosing|give|"
     r"pass|hand)\b|\b(share|shares|sharing|disclose|give|pass|hand)\b\s*(,|or|and|/|and/or)\s*(sell|sells|selling|rent)\b",
@@ -1086,6 +1087,10 @@ def practices_in_question(question: str) -> list[str]:
     if "access_deletion" in found and found[0] in _KINDS_OF_DATA and _ASKS_A_RIGHT.search(question):
         found.remove("access_deletion")
         found.insert(0, "access_deletion")
+    # "Are my payment details safe with them?" asks about security, whatever kind of data it is about.
+    if "security" in found and found[0] in _KINDS_OF_DATA - {"children", "children_data"} and _SAFE.search(question):
+        found.remove("security")
+        found.insert(0, "security")
     # "Is IPC Email end-to-end encrypted so that IPC cannot see our email data?" asks about encryption: seeing the
     # data is what it keeps from others, not a right asked for.
     if "encryption" in found and "access_deletion" in found and not _A_RIGHT_OVER_DATA.search(question):

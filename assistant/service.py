@@ -22,7 +22,7 @@ from assistant.chat import Resolved, resolve
 from assistant.citations import enforce_verbatim, make_citation
 from assistant.companies import CompanyResolver
 from assistant.errors import InputError, UnknownCompanyError
-from assistant.practices import PRACTICES, QUESTION_ONLY, named_laws, names_party
+from assistant.practices import PRACTICES, QUESTION_ONLY, SECURITY_DISCLAIMER, named_laws, names_party
 from assistant.retrieval import HybridRetriever, Passage, stemmer
 from assistant.types import Answer, Citation, CompanyAnswer, Verdict, verdict_label
 from assistant.verdicts import ACTION_PRACTICES, clause_verdict, decision, has_a_precondition, on_your_say_so, stance
@@ -623,6 +623,11 @@ _ALL_OF_IT_GONE = re.compile(
     re.IGNORECASE,
 )
 # ...which a policy keeping some back answers in part: "We may need to retain certain information".
+# Whether something is safe, asked yes or no: "is my card safe with Zopim?" (not "how do they keep it secure?").
+_ASKS_IF_SAFE = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)*(is|are|will|would|can|could|does|do)\b[^?]{0,60}\b(safe|secure|protected)\b",
+    re.IGNORECASE,
+)
 _SOME_KEPT = re.compile(
     r"\b(retain|keep|maintain)\w*\b[^.;]{0,40}\b(certain|some|limited|residual)\b[^.;]{0,20}\b(information|data|"
     r"records|details|copies)\b",
@@ -723,6 +728,15 @@ def _closer_reading(
         and (found := _first_saying(_SOME_KEPT, clauses, passages, text))
     ):
         return "partial", found[0], found[1], None  # supported by the right it qualifies, as retrieved
+    # "Is my card safe with Zopim?" is "partly" where the care taken is disclaimed: "Zopim takes reasonable steps to
+    # protect personal information ..." and "no Internet or electronic transmission ... is ever fully secure".
+    if (
+        practice == "security"
+        and verdict == "yes"
+        and _ASKS_IF_SAFE.search(question)
+        and (found := _first_saying(SECURITY_DISCLAIMER, clauses, passages, text))
+    ):
+        return "partial", found[0], found[1], None
     # "My lawyer uses INSZoom: can I ask INSZoom to delete my data?" is "no" where the policy sends such people to its
     # customer ("you will be directed to contact the related customer"), and "do I have to go through that company
     # instead?" is "yes" by the same clause.

@@ -138,7 +138,7 @@ def test_taxonomy_order_and_fields() -> None:
         ("Do third parties track me with cookies on their site?", "third_party_tracking"),
         ("Do they respect Do Not Track?", "do_not_track"),
         ("Do they track my location?", "location"),
-        ("Is my credit card number safe?", "payment"),
+        ("Is my credit card number safe?", "security"),  # whether it is safe: security, whatever the data
         ("Do advertisers learn what I browse while using the app?", "advertising"),
         ("Can advertisers see my browsing history on the site?", "advertising"),
         ("Can their employees read my messages?", "staff_access"),

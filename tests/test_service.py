@@ -501,6 +501,14 @@ def test_a_company_leaving_the_service_asks_of_its_own_data_not_as_one_reached_t
     assert through.per_company[0].verdict == "no"
 
 
+def test_whether_data_is_safe_is_partly_so_where_the_policy_disclaims_full_security(bundled_assistant) -> None:
+    safe = bundled_assistant.ask("are my payment details safe with Zopim?").per_company[0]
+    assert (safe.verdict, "ever fully secure" in safe.deciding) == ("partial", True)
+    # Asked how, the measures are the answer.
+    how = bundled_assistant.ask("How does Zopim keep my payment details safe?").per_company[0]
+    assert how.verdict == "yes"
+
+
 def test_a_company_named_in_lower_case_is_said_to_have_no_policy(bundled_assistant) -> None:
     answer = bundled_assistant.ask("does hubspot read my chat messages")
     assert (answer.verdict, answer.unknown_companies, answer.per_company) == ("not_stated", ["Hubspot"], [])
