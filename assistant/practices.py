@@ -341,6 +341,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "cookies": _rx(
         r"\bcookies?\b",
         r"\btrack\w*\b.{0,30}\b(me|browsing|online|across|web|sites?)\b",
+        r"(?<!keep )(?<!keeps )\btrack\w*\b.{0,10}\b(people|visitors?)\b",
         r"\b(pixels?|web beacons?|trackers?|fingerprinting)\b",
         r"\banalytics\b",
     ),

@@ -217,6 +217,8 @@ def test_taxonomy_order_and_fields() -> None:
         # A business going under or changing hands, however it is put.
         ("If the firm itself goes bust, where does my data end up?", "business_transfer"),
         ("Does my data go to the new owner if they are bought?", "business_transfer"),
+        # Other companies tracking the site's visitors is third-party tracking, however the visitors are named.
+        ("Can outside companies track people who visit Zopim's website?", "third_party_tracking"),
         # Anyone outside the company getting data is sharing, whatever the company collects it from.
         ("Does anyone outside Zopim get the data it collects from my chats?", "sharing"),
         # Whoever runs the account is the user's employer: an account owner, not the company's staff.
