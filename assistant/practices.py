@@ -417,6 +417,26 @@ _TWO_FACTOR = _rx(
 # "Can I stop their marketing emails?" is answered by a clause about messages, not by one about
 # disabling cookies, though both are choices the policy offers.
 QUESTION_ONLY: dict[str, QuestionSense] = {
+    # "My kid gave them her info by accident: will they delete it?" is answered by what the policy does on learning
+    # a child gave it data ("we will take steps to delete such information"); a promise only to "investigate and
+    # address the issue" is partly that.
+    "children_deletion": QuestionSense(
+        "children",
+        "whether it deletes information a child gave it",
+        _rx(
+            r"\b(child|children|kids?|minors?|teens?|teenagers?|son|daughter|\d{1,2}[- ]years?[- ]olds?)\b[^?]{0,80}"
+            r"\b(delet\w*|eras\w*|remov\w*|wip(e|ed)|purg\w*|get rid of)\b",
+            r"\b(delet\w*|eras\w*|remov\w*|wip(e|ed)|purg\w*|get rid of)\b[^?]{0,40}"
+            r"\b(child|children|kids?|minors?|teens?|teenagers?|son|daughter)\b",
+        ),
+        _rx(
+            r"\b(delet\w*|eras\w*|remov\w*|purg\w*)\b",
+            r"\b(take|takes|taking)\b[^.;]{0,20}\b(steps|measures|action)\b",
+            r"\baddress the (issue|matter|situation)\b",
+        ),
+        "If we learn that a child has provided personal information without parental consent, we will delete "
+        "that information.",
+    ),
     "children_data": QuestionSense(
         "children",
         "whether it collects data from children",
@@ -1026,7 +1046,7 @@ _QUESTION_ORDER: tuple[str, ...] = (
 
 
 _KINDS_OF_DATA = frozenset(
-    {"children", "children_data", "payment", "biometric", "location", "precise_location", "collection"}
+    {"children", "children_data", "children_deletion", "payment", "biometric", "location", "precise_location", "collection"}
 )
 _SAFE = re.compile(r"\b(safe|secure|protected)\b", re.IGNORECASE)
 _SELL_OR_SHARE = re.compile(

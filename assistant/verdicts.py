@@ -535,6 +535,9 @@ def clause_verdict(practice: str | None, text: str, context: str = "") -> Clause
     return None if found is None else found[0]
 
 
+_DELETING = re.compile(r"\b(delet\w*|eras\w*|remov\w*|purg\w*)\b", re.IGNORECASE)
+
+
 def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVerdict, bool] | None:
     """`clause_verdict`'s verdict, and whether the text states it rather than only naming the practice.
 
@@ -581,6 +584,8 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
                 verdict = "partial"
             if practice == "security_guarantee" and SECURITY_DISCLAIMER.search(clause):
                 verdict = "no"  # "no transmission is ever fully secure" guarantees nothing
+            if practice == "children_deletion" and verdict == "yes" and not _DELETING.search(clause):
+                verdict = "partial"  # "we will take appropriate measures to investigate and address the issue"
             if practice == "access_deletion" and verdict == "yes" and _THROUGH_ANOTHER.search(clause):
                 verdict = "partial"  # a right you exercise through someone else ("how long to respond" still is "yes")
             (strong if stated else named).append(verdict)
@@ -598,6 +603,8 @@ def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVe
     # children's use") say nothing of whether their data is taken.
     if practice == "children_data":
         return None
+    if practice == "children_deletion" and not _DELETING.search(text):
+        return "partial", False  # "... please contact us, and we will take appropriate measures to address the issue"
     return ("partial" if practice == "do_not_track" else "yes"), False
 
 

@@ -217,6 +217,10 @@ def test_taxonomy_order_and_fields() -> None:
         # A business going under or changing hands, however it is put.
         ("If the firm itself goes bust, where does my data end up?", "business_transfer"),
         ("Does my data go to the new owner if they are bought?", "business_transfer"),
+        # Whether they delete what a child gave them is answered by what they do on learning of it; a right asked for
+        # is still a right.
+        ("My kid typed her details into their chat. Will they remove them?", "children_deletion"),
+        ("My 14 year old signed up. Can I get her info deleted?", "access_deletion"),
         # Other companies tracking the site's visitors is third-party tracking, however the visitors are named.
         ("Can outside companies track people who visit Zopim's website?", "third_party_tracking"),
         # Anyone outside the company getting data is sharing, whatever the company collects it from.

@@ -501,6 +501,13 @@ def test_a_company_leaving_the_service_asks_of_its_own_data_not_as_one_reached_t
     assert through.per_company[0].verdict == "no"
 
 
+def test_deleting_what_a_child_gave_is_read_from_what_the_policy_does_on_learning_of_it(bundled_assistant) -> None:
+    answer = bundled_assistant.ask("My kid gave INSZoom, Zopim and ZoomSupport her details. Will they remove them?")
+    verdicts = {p.company: p.verdict for p in answer.per_company}
+    assert verdicts == {"INSZoom": "yes", "Zopim": "yes", "ZoomSupport": "partial"}  # "investigate and address"
+    assert "delete" in next(p for p in answer.per_company if p.company == "Zopim").deciding
+
+
 def test_whether_data_is_safe_is_partly_so_where_the_policy_disclaims_full_security(bundled_assistant) -> None:
     safe = bundled_assistant.ask("are my payment details safe with Zopim?").per_company[0]
     assert (safe.verdict, "ever fully secure" in safe.deciding) == ("partial", True)
