@@ -1046,7 +1046,16 @@ _QUESTION_ORDER: tuple[str, ...] = (
 
 
 _KINDS_OF_DATA = frozenset(
-    {"children", "children_data", "children_deletion", "payment", "biometric", "location", "precise_location", "collection"}
+    {
+        "children",
+        "children_data",
+        "children_deletion",
+        "payment",
+        "biometric",
+        "location",
+        "precise_location",
+        "collection",
+    }
 )
 _SAFE = re.compile(r"\b(safe|secure|protected)\b", re.IGNORECASE)
 _SELL_OR_SHARE = re.compile(
