@@ -220,7 +220,7 @@ def test_taxonomy_order_and_fields() -> None:
         # Whether they delete what a child gave them is answered by what they do on learning of it; a right asked for
         # is still a right.
         ("My kid typed her details into their chat. Will they remove them?", "children_deletion"),
-        ("Can I have my kid's account data erased?", "access_deletion"),
+        ("How can I get my kid's account deleted?", "access_deletion"),
         # Other companies tracking the site's visitors is third-party tracking, however the visitors are named.
         ("Can outside companies track people who visit Zopim's website?", "third_party_tracking"),
         # Anyone outside the company getting data is sharing, whatever the company collects it from.
