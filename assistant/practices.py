@@ -424,10 +424,10 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "children",
         "whether it deletes information a child gave it",
         _rx(
-            r"\b(child|children|kids?|minors?|teens?|teenagers?|son|daughter|\d{1,2}[- ]years?[- ]olds?)\b[^?]{0,80}"
+            r"\b(child|children|kids?|minors?|teens?|teenagers?|\d{1,2}[- ]years?[- ]olds?)\b[^?]{0,80}"
             r"\b(delet\w*|eras\w*|remov\w*|wip(e|ed)|purg\w*|get rid of)\b",
             r"\b(delet\w*|eras\w*|remov\w*|wip(e|ed)|purg\w*|get rid of)\b[^?]{0,40}"
-            r"\b(child|children|kids?|minors?|teens?|teenagers?|son|daughter)\b",
+            r"\b(child|children|kids?|minors?|teens?|teenagers?)\b",
         ),
         _rx(
             r"\b(delet\w*|eras\w*|remov\w*|purg\w*)\b",

@@ -623,14 +623,14 @@ _ALL_OF_IT_GONE = re.compile(
     re.IGNORECASE,
 )
 # ...which a policy keeping some back answers in part: "We may need to retain certain information".
-# Whether something is safe, asked yes or no: "is my card safe with Zopim?" (not "how do they keep it secure?").
-_ASKS_IF_SAFE = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay)\W+)*(is|are|will|would|can|could|does|do)\b[^?]{0,60}\b(safe|secure|protected)\b",
-    re.IGNORECASE,
-)
 _SOME_KEPT = re.compile(
     r"\b(retain|keep|maintain)\w*\b[^.;]{0,40}\b(certain|some|limited|residual)\b[^.;]{0,20}\b(information|data|"
     r"records|details|copies)\b",
+    re.IGNORECASE,
+)
+# Whether something is safe, asked yes or no: "is my card safe with Zopim?" (not "how do they keep it secure?").
+_ASKS_IF_SAFE = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|okay)\W+)*(is|are|will|would|can|could|does|do)\b[^?]{0,60}\b(safe|secure|protected)\b",
     re.IGNORECASE,
 )
 # Rights over data are asked of all of it alike: "can I get a copy of all the data you hold?" asks for the right.
