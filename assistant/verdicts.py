@@ -100,7 +100,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
 
 _EXCEPTION = re.compile(
     r"\b(except|excepting|unless|other than|apart from|save (for|as)|with the exception of|excluding|"
-    r"outside of the|only (with|to|when|if|as|for|in)|beyond those|aside from)\b",
+    r"outside of the|only (with|to|when|if|as|for|in)|only (do|does|did) (so|this|that|it)|beyond those|aside from)\b",
     _I,
 )
 # Inside an exception, words that only point elsewhere in the policy or to the user's

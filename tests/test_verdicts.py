@@ -51,6 +51,12 @@ def decide(*args, **kwargs):  # type: ignore[no-untyped-def]
         ("sharing", "Account details are shared only with the courier that delivers your parcel.", "yes"),
         ("sharing", "We disclose your data to partners only with your explicit consent.", "no"),
         ("sharing", "We do not disclose your data to third parties unless required by law.", "partial"),
+        # "... and will only do so: (1) if necessary ..., (2) to comply with applicable law": a denial with exceptions.
+        (
+            "sharing",
+            "We will not share this information with others and will only do so to comply with law.",
+            "partial",
+        ),
         # "Only if" is "not unless": the practice is held to conditions.
         ("sharing", "We share your personal information only when required by law.", "partial"),
         (
