@@ -40,10 +40,11 @@ _DEMONSTRATIVE = re.compile(
 # Before a name asked about as the one acting: "does TeamViewer log ...", "will LogMeIn keep ...".
 _ACTING = r"\b(does|do|did|will|would|can|could|is|are|has|have|might|may)\s+"
 # A lowercase name asked about as the one acting, where no company is named: "does intercom read my chats?",
-# "is whatsapp selling my data?". Only a singular subject, and only before a verb of what is done with data,
-# so "does chat history get deleted?" or "do hackers get my data?" name no company.
+# "is whatsapp selling my data?", "intercom chat sell my data?". Only a singular subject, and only before a verb
+# of what is done with data, so "does chat history get deleted?" or "do hackers get my data?" name no company.
 _LOWERCASE_ACTOR = re.compile(
-    r"^\W*(?:(?:and|so|but|ok|okay|also)\W+)*(?:(does|doesn't|has|hasn't)|(is|isn't))\s+([a-z][a-z0-9-]{2,})\s+"
+    r"^\W*(?:(?:and|so|but|ok|okay|also)\W+)*(?:(?:(does|doesn't|did|didn't|has|hasn't|will|would|can|could)|(is|isn't))\s+)?"
+    r"([a-z][a-z0-9-]{2,})\s+(?:(?:app|chat|widget|software|tool|service|platform|website|site|bot|company)\s+)?"
     r"(?:(?:ever|really|actually|still|also)\s+)?"
     r"(?(2)\w+ing|(?:read|see|sell|share|track|collect|use|keep|store|save|delete|give|get|know|access|record|listen|"
     r"spy|send|encrypt|protect|let|allow|ask|monitor|scan|train|buy|rent|hand|pass|leak|own|sync|transfer|retain|"
@@ -52,7 +53,8 @@ _LOWERCASE_ACTOR = re.compile(
 # Words that stand where a company would and are none.
 _NOT_ACTORS = frozenset(
     "it this that there anyone anybody someone somebody everyone everybody nobody one each either neither he she "
-    "the my your our their what who which".split()
+    "the my your our their what who which they we you hackers criminals police government employers employer boss "
+    "school please pls plz just how why when where whom whose then now maybe".split()
 )
 _WHICH_ONE = re.compile(r"\bwhich (one|ones)\b", re.I)
 _PRONOUN = re.compile(r"\b(they|them|their|it|its|this company|that company|these|those)\b", re.I)

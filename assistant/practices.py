@@ -260,9 +260,11 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(personali[sz]ed|interest-based|behaviou?ral) (ads|advertising)",
         # "does IPC use the messages I send for marketing?" asks what it markets with, not whether it mails you
         r"\b(use|uses)\b[^?]{0,60}\bfor (its |their |our |your |any )?(own )?(marketing|promotions?|promotional)\b",
+        r"\b(use|uses)\b[^?]{0,60}\bto (market|promote|advertise)\b",
     ),
     "retention": _rx(
         r"\bhow long\b",
+        r"\bhow (much|many) (time|days|weeks|months|years)\b",
         r"\bretain\w*|\bretention\b",
         r"\b(keep|kept|hold|store)\w*\b.{0,30}\b(forever|for (how long|ever|years)|after i|once i|indefinitely|"
         r"(the )?(longest|shortest|longer|shorter))\b",
@@ -362,7 +364,10 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\btrain\w*\b.{0,40}\b(ai|model|models|algorithm\w*|llm|chatbot)\b",
         r"\b(ai|model|models)\b.{0,30}\btrain\w*",
         r"\bwhat (data|info\w*|personal data|personal information)\b",
-        r"\b(receive|obtain|get|gets|ask for|save|saves|store|stores)\b.{0,25}\b" + _DATA,
+        r"(?<!\bi )(?<!\bwe )\b(receive|obtain|get|gets|ask for|save|saves|store|stores)\b.{0,25}\b" + _DATA,
+        # "does the diagnostic tool take my personal info?" (not "can I take my data with me?")
+        r"(?<!\bi )(?<!\bwe )\b(take|takes|took)\s+(my|our|your|the user'?s?|users'?|people'?s?|customers'?)\s+(\w+\s+)?"
+        + _DATA,
         r"\b(use|uses|using)\b.{0,20}\b" + _MY + r"\b.{0,20}" + _DATA,
     ),
 }
@@ -833,7 +838,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "access_deletion",
         "whether it charges a fee for your requests",
         _rx(
-            r"\b(charg(e|es|ed|ing)|fees?|cost|costs|pay|paid|free)\b[^?]{0,40}\b(ask|asking|requests?|cop(y|ies)|access\w*|delet\w*|"
+            r"\b(charg(e|es|ed|ing)|fees?|cost|costs|pay|paid|free|money)\b[^?]{0,40}\b(ask|asking|requests?|cop(y|ies)|access\w*|delet\w*|"
             r"rights?|my (data|info\w*))\b",
             r"\b(requests?|cop(y|ies)|access\w*)\b[^?]{0,40}\b(charg(e|es|ed|ing)|fees?|cost|costs|free)\b",
         ),

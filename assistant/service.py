@@ -80,7 +80,8 @@ _WORDS = re.compile(r"[a-z0-9]+")
 _DECIDE_POOL = 10
 # "Can they do it without asking me first?" asks whether it happens without your consent...
 _WITHOUT_ASKING = re.compile(
-    r"\bwithout (first )?(asking|telling|informing|notifying|warning)\b|\bwithout (my|your|our|prior|the user'?s?|any) "
+    r"\bwithout (first )?(ask|tell|inform|notif|warn)\w*\b|\bwithout (first )?being (asked|told|informed|notified|"
+    r"consulted|warned)\b|\bwithout (my|your|our|prior|the user'?s?|any) "
     r"((explicit|express|prior) )?(consent|permission|approval|authori[sz]ation|agreement|knowledge|ok|okay)\b|"
     r"\bwithout (consent|permission|approval|authori[sz]ation)\b|"
     # "without me saying ok first", "without my agreeing", "without me knowing"
@@ -90,7 +91,7 @@ _WITHOUT_ASKING = re.compile(
 )
 # "Will they change it without telling me?" asks the opposite of "will they tell me?".
 _WITHOUT_TELLING = re.compile(
-    r"\bwithout (first )?(telling|notify\w*|notice|informing|warning|letting)\b", re.IGNORECASE
+    r"\bwithout (first )?(being )?(tell\w*|told|notif\w*|notice|inform\w*|warn\w*|letting)\b", re.IGNORECASE
 )
 # "Do they wipe my data as soon as I stop using them?" asks the opposite of "do they keep it after?"...
 _DELETED_AT_ONCE = re.compile(

@@ -121,10 +121,15 @@ def test_a_company_named_in_lower_case_as_the_one_acting_has_no_policy(bundled_a
 
     assert unknown("does hubspot read my chat messages") == ["Hubspot"]
     assert unknown("is whatsapp selling my data?", ["Does Zopim use cookies?"]) == ["Whatsapp"]
+    # ...also where it starts the question, as a learner of English may ask it.
+    assert unknown("intercom chat sell my data?") == ["Intercom"]
+    assert unknown("can hubspot see my emails?") == ["Hubspot"]
     # Words the policies use, and words that are nobody, stand where a company would and are none.
     for question in ("does tracking happen on the site?", "does anyone read my messages", "is data shared?"):
         assert unknown(question) == []
     assert unknown("does chat history get deleted?") == []  # no verb after the word
+    for question in ("hackers get my data?", "please tell me what they collect", "how use my data?"):
+        assert unknown(question) == []
 
 
 def test_a_follow_up_pointing_back_searches_what_the_turn_before_was_about(bundled_assistant) -> None:

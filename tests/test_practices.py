@@ -199,6 +199,12 @@ def test_taxonomy_order_and_fields() -> None:
         ("Can I delete my encrypted messages?", "access_deletion"),
         # Using what you give them for marketing asks what they advertise with, not whether they mail you.
         ("does IPC use the messages I send my team in IPC chat for marketing?", "advertising"),
+        ("Will IPC use the content of our customer meetings and chats to market its products?", "advertising"),
+        # As a learner of English may ask: a tool that takes your data collects it; time asked in many words is a period.
+        ("zoomsupport diagnostic tool take my personal info?", "collection"),
+        ("ipc keep my data how many time?", "retention"),
+        # Money taken for a request is a fee, and a user asking for their data is making one.
+        ("inszoom take money if i ask for my data?", "request_fee"),
         ("Can I stop their marketing messages?", "marketing_messages"),
         # A complaint taken outside the company asks for an authority or an independent body, not the company's email.
         ("The company ignored my complaint. Is there any outside body or regulator I can go to?", "outside_complaint"),
