@@ -10,7 +10,10 @@ questions with annotated answers:
 - a 384 x 384 matrix W after it: the question's vector q becomes normalise(q + qW);
 - worked examples: the training questions' vectors and their answers' vectors. q moves toward the
   answers of the questions closest to it (their softmax-weighted mean, added at a weight of 0.3), and
-  those answers' own words join the question's for BM25;
+  those answers' own words join the question's for BM25. When a worked example is the same question
+  asked of another policy (PolicyQA's questions recur in nearly the same words), each sentence is also
+  read as the questions whose answers it resembles (`questions_answered`), and the retriever adds its
+  likeness to the question to the sentence's score;
 - optionally (`adapt --document-rank`), low-rank updates of their own used only to embed documents: a
   second copy of the model reads every sentence at ingest. The index is named after them, so a store
   built with other updates, or none, is indexed again rather than searched with mismatched vectors.
@@ -50,6 +53,8 @@ DOCUMENTS = "documents/"  # the prefix of the document updates' names in an adap
 EXAMPLE_NEIGHBOURS = 5  # how many
 EXAMPLE_TEMPERATURE = 0.05  # softmax over their similarity to the question
 EXAMPLE_WEIGHT = 0.3  # their answers' weighted mean, added to the question's vector at this weight
+SAME_QUESTION = 0.9  # a worked example at least this alike (cosine) is the same question, asked of another policy
+_ANSWERED_CACHE = 512  # policies whose sentences' answered questions are kept in memory
 DOCUMENT_ROWS = 64  # sentences embedded again with gradients per batch, when documents are updated
 DOCUMENT_NEIGHBOURS = 8  # of which, per question, its best-scoring sentences
 
@@ -94,6 +99,7 @@ class QueryAdapter:
         self.trained_on = trained_on  # digests of the policies its questions were on; None: not recorded
         self._embedders: dict[tuple[str, str], Embedder] = {}
         self._embedders_lock = threading.Lock()  # one merged copy, however many questions come at once
+        self._answered: dict[tuple[str, str], np.ndarray] = {}
 
     @property
     def dimension(self) -> int:
@@ -139,6 +145,42 @@ class QueryAdapter:
             if self.example_texts is not None:
                 words = " ".join(self.example_texts[i] for i in nearest[np.argsort(-similar[nearest])])
         return moved.astype(np.float32), words
+
+    def asked_before(self, vector: np.ndarray) -> bool:
+        """Whether a worked example is the same question as `vector` (moved as `read` moves it), asked of
+        another policy: at least SAME_QUESTION alike."""
+        if self.examples is None:
+            return False
+        import torch
+
+        similar = torch.from_numpy(self.examples[0]) @ torch.from_numpy(vector.astype("float32"))
+        return float(similar.max()) >= SAME_QUESTION
+
+    def questions_answered(self, key: tuple[str, str], sentence_vectors: np.ndarray) -> np.ndarray:
+        """Each sentence read as the questions it answers: the worked examples' question vectors, weighted by
+        how alike their answers are to the sentence (its EXAMPLE_NEIGHBOURS closest answers, softmax at
+        EXAMPLE_TEMPERATURE), one unit vector per sentence. The dual of `read`, which moves a question toward
+        the answers of its closest examples. Kept per policy (`key`: its id and digest)."""
+        import numpy as np
+        import torch
+
+        with self._embedders_lock:
+            found = self._answered.get(key)
+        if found is not None:
+            return found
+        if self.examples is None or not len(sentence_vectors):
+            return np.zeros_like(sentence_vectors)
+        questions, answers = (torch.from_numpy(x) for x in self.examples)
+        similar = torch.from_numpy(sentence_vectors.astype(np.float32)) @ answers.T
+        top, nearest = similar.topk(min(EXAMPLE_NEIGHBOURS, similar.shape[1]), dim=1)
+        weights = torch.softmax(top / EXAMPLE_TEMPERATURE, dim=1)
+        read = torch.nn.functional.normalize((weights.unsqueeze(2) * questions[nearest]).sum(dim=1), dim=1)
+        found = read.numpy()
+        with self._embedders_lock:
+            while len(self._answered) >= _ANSWERED_CACHE:
+                del self._answered[next(iter(self._answered))]
+            self._answered[key] = found
+        return found
 
     def embedder(self, base: Embedder) -> Embedder:
         """What embeds questions: `base` itself, or (with updates) a copy of its model with them merged.

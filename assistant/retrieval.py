@@ -3,7 +3,8 @@
 For a query and a policy: dense chunk scores (exact, over the policy's chunk vectors read from
 Chroma) and BM25 over the same chunks (bm25s) are fused by weighted reciprocal rank fusion. Then
 every sentence is scored on its own (its precomputed embedding under its section heading, its
-BM25 score, whether it speaks to the practice asked about, its chunk's embedding similarity),
+BM25 score, whether it speaks to the practice asked about, its chunk's embedding similarity, and
+for a question asked before of other policies, how alike the questions it answers are to it),
 and the scores become each sentence's chance of holding the answer. Citations are windows of
 consecutive sentences in the best chunks, chosen greedily to cover the most of that chance for
 their length (docs/retrieval.md). Offsets stay exact throughout.
@@ -150,6 +151,7 @@ class HybridRetriever:
         k: int,
         mode: Literal["clauses", "hybrid", "dense", "bm25"] = "clauses",
         names: Callable[[str], bool] | None = None,
+        answered: Callable[[PolicyVectors], np.ndarray] | None = None,
     ) -> list[Passage]:
         """The k best passages of one policy for the query.
 
@@ -157,8 +159,9 @@ class HybridRetriever:
         up to `practice_clauses` windows holding the best sentences that state the practice asked
         about, if the k missed them (a verdict is read from such clauses), and as many holding the
         best of those sentences that also name what the question asks about (`names`: "my meetings"
-        in "Does IPC record my meetings?"). `hybrid`, `dense` and `bm25` return whole chunks from
-        the fusion or one retriever alone (for evaluation).
+        in "Does IPC record my meetings?"). `answered` reads each sentence as the questions it answers
+        (`QueryAdapter.questions_answered`), for a question asked before. `hybrid`, `dense` and `bm25`
+        return whole chunks from the fusion or one retriever alone (for evaluation).
         """
         import numpy as np
 
@@ -173,7 +176,7 @@ class HybridRetriever:
         if mode in ("dense", "bm25"):
             ranking = dense if mode == "dense" else lexical
             return [self._whole(vectors, policy_id, index, score) for index, score in ranking[:k]]
-        sentence_scores = self.sentence_scores(vectors, query_vector, sentence_bm25, practices)
+        sentence_scores = self.sentence_scores(vectors, query_vector, sentence_bm25, practices, answered)
         best_sentence: dict[int, int] = {}  # chunk index -> its best sentence
         for i, ci in enumerate(vectors.sentence_chunk):
             if ci not in best_sentence or sentence_scores[i] > sentence_scores[best_sentence[ci]]:
@@ -249,13 +252,21 @@ class HybridRetriever:
         return passages
 
     def sentence_scores(
-        self, vectors: PolicyVectors, query_vector: np.ndarray, bm25: np.ndarray, practices: list[str]
+        self,
+        vectors: PolicyVectors,
+        query_vector: np.ndarray,
+        bm25: np.ndarray,
+        practices: list[str],
+        answered: Callable[[PolicyVectors], np.ndarray] | None = None,
     ) -> np.ndarray:
-        """Each sentence's own relevance: its embedding's similarity, its BM25, and whether it speaks to the practice."""
+        """Each sentence's own relevance: its embedding's similarity, its BM25, whether it speaks to the practice,
+        and (given `answered`) how alike the questions it answers are to this one."""
 
         s = self.settings
         lexical = bm25 / bm25.max() if len(bm25) and bm25.max() > 0 else bm25
         scores = s.sentence_weight * (vectors.sentence_vectors @ query_vector) + s.bm25_sentence_weight * lexical
+        if answered is not None and s.answered_weight > 0 and len(scores):
+            scores = scores + s.answered_weight * (answered(vectors) @ query_vector)
         if practices and s.practice_weight > 0 and len(scores):
             scores = scores + s.practice_weight * self.speaks_to(vectors, practices[0])
         return scores

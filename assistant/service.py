@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from assistant.rerank import Reranker
     from assistant.settings import Settings
     from index.embeddings import MiniLMEmbeddings
-    from index.store import PolicyStore
+    from index.store import PolicyStore, PolicyVectors
 
 log = logging.getLogger(__name__)
 
@@ -353,8 +353,16 @@ class Assistant:
         """Each policy's k best passages for a resolved question: one query vector, one retrieval per policy."""
         vector, words = self.query(resolved.query, resolved.expansion)
         text = f"{resolved.search_text} {words}".strip()  # BM25 also looks for how such answers are worded
+        answered = None
+        if (adapter := self.adapter) is not None and adapter.asked_before(vector):
+            # Asked before of other policies: each sentence is also read as the questions its like answered.
+            def answered(v: PolicyVectors) -> np.ndarray:
+                return adapter.questions_answered((v.policy.policy_id, v.policy.sha256), v.sentence_vectors)
+
         return {
-            pid: self.retriever.search(text, vector, pid, resolved.practices, k, names=self._kind_named(resolved, pid))
+            pid: self.retriever.search(
+                text, vector, pid, resolved.practices, k, names=self._kind_named(resolved, pid), answered=answered
+            )
             for pid in policy_ids
         }
 

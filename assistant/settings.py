@@ -57,6 +57,12 @@ class RetrievalSettings(BaseModel):
     practice_weight: float = Field(
         0.15, ge=0, description="Bonus for sentences that speak to the practice asked about."
     )
+    answered_weight: float = Field(
+        0.3,
+        ge=0,
+        description="For a question a worked example asked of another policy: weight of how alike the questions "
+        "each sentence answers are to it.",
+    )
     chunk_weight: float = Field(
         1.5, ge=0, description="Weight of a sentence's chunk's embedding similarity in its score."
     )

@@ -181,6 +181,57 @@ def test_the_closest_worked_examples_lend_their_answers_words_to_bm25(tmp_path: 
     assert QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions, answers)).read(asked)[1] == ""
 
 
+def test_a_sentence_reads_as_the_questions_its_like_answered(tmp_path: Path) -> None:
+    from assistant.adapter import EXAMPLE_NEIGHBOURS, EXAMPLE_TEMPERATURE
+
+    rng = np.random.default_rng(2)
+    questions, answers = _unit(rng.normal(size=(40, 24))), _unit(rng.normal(size=(40, 24)))
+    adapter = QueryAdapter(np.zeros((24, 24), np.float32), examples=(questions, answers))
+    sentences = _unit(answers[[3, 11]] + 0.05 * rng.normal(size=(2, 24)))  # each like one example's answer
+    read = adapter.questions_answered(("p", "digest"), sentences)
+    assert read.shape == (2, 24)
+    assert np.linalg.norm(read, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
+    assert list(np.argmax(read @ questions.T, axis=1)) == [3, 11]  # each reads as its example's question
+    nearest = np.argsort(-(answers @ sentences[0]))[:EXAMPLE_NEIGHBOURS]
+    weights = np.exp((answers[nearest] @ sentences[0]) / EXAMPLE_TEMPERATURE)
+    assert read[0] == pytest.approx(_unit((weights / weights.sum()) @ questions[nearest]), abs=1e-5)
+    # Kept per policy: the same key gives what was read, whatever the vectors.
+    assert adapter.questions_answered(("p", "digest"), sentences[::-1]) is read
+    # The same question asked of another policy is one at least SAME_QUESTION alike; another is not.
+    assert adapter.asked_before(_unit(questions[5] + 0.02 * rng.normal(size=24)))
+    assert not adapter.asked_before(_unit(rng.normal(size=24)))
+    assert not QueryAdapter(np.zeros((24, 24), np.float32)).asked_before(questions[5])  # no worked examples
+
+
+def test_a_question_asked_before_scores_sentences_by_the_questions_they_answer(bundled_assistant, monkeypatch) -> None:
+    from assistant.chat import resolve
+
+    adapter, retriever = bundled_assistant.adapter, bundled_assistant.retriever
+    assert adapter is not None
+    seen: list[object] = []
+    real = retriever.search
+    monkeypatch.setattr(retriever, "search", lambda *a, **kw: seen.append(kw["answered"]) or real(*a, **kw))
+    # PolicyQA asks this of every policy: its worked examples hold the same question.
+    asked = resolve("Does the company collect my location information?", [], bundled_assistant.resolver)
+    assert adapter.asked_before(bundled_assistant.query(asked.query, asked.expansion)[0])
+    bundled_assistant.search(asked, ["zopim"], 3)
+    vectors = bundled_assistant.store.vectors("zopim")
+    assert seen[-1] is not None
+    read = seen[-1](vectors)  # type: ignore[operator]
+    assert read.shape == vectors.sentence_vectors.shape
+    # ...and the sentences' scores take how alike those questions are to it, at `answered_weight`.
+    query, bm25 = np.asarray(read[0]), np.zeros(len(read))
+    plain = retriever.sentence_scores(vectors, query, bm25, [])
+    scored = retriever.sentence_scores(vectors, query, bm25, [], seen[-1])  # type: ignore[arg-type]
+    weight = bundled_assistant.settings.retrieval.answered_weight
+    assert scored - plain == pytest.approx(weight * (read @ query), abs=1e-5)
+    # A question unlike any worked example is searched as before.
+    novel = resolve("Does Zopim's widget slow down my online store checkout page?", [], bundled_assistant.resolver)
+    assert not adapter.asked_before(bundled_assistant.query(novel.query, novel.expansion)[0])
+    bundled_assistant.search(novel, ["zopim"], 3)
+    assert seen[-1] is None
+
+
 def _model_weights(model) -> dict[str, np.ndarray]:
     return {name: p.detach().numpy().copy() for name, p in model.named_parameters()}
 
