@@ -99,7 +99,7 @@ class QueryAdapter:
         self.trained_on = trained_on  # digests of the policies its questions were on; None: not recorded
         self._embedders: dict[tuple[str, str], Embedder] = {}
         self._embedders_lock = threading.Lock()  # one merged copy, however many questions come at once
-        self._answered: dict[tuple[str, str], np.ndarray] = {}
+        self._answered: dict[tuple[str, str], np.ndarray] = {}  # each policy's questions_answered (same lock)
 
     @property
     def dimension(self) -> int:

@@ -254,6 +254,7 @@ _QUESTION_PATTERNS: dict[str, re.Pattern[str]] = {
     "advertising": _rx(
         r"\badvertis\w*",
         r"\bads?\b",
+        r"\badverts?\b(?![^?]{0,20}\b(by|via|over|through) (e-?mail|text|sms|post|phone)\b)",  # adverts by email are mailings
         r"\bad (network|partner|targeting)s?",
         r"\btargeted\b",
         r"\bmarketers?\b",
@@ -564,14 +565,17 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
         "whether it tells you about a data breach",
         _rx(
             r"\b(tell|notify|inform|alert|warn|let \w+ know|contact)\w*\b[^?]{0,60}"
-            r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised|security incidents?)\b",
-            r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised)\b[^?]{0,60}\b(tell|notify|inform|alert|warn|let \w+ know)\w*\b",
+            r"\b(breach\w*|hack\w*|leak\w*|stolen|exposed|compromised|security incidents?|"
+            r"(someone|somebody|anyone|a stranger|strangers) (\w+ )?(logs?|logged|signs?|signed|gets?|got|breaks?) in(to)?)\b",
+            r"\b(breach\w*|hack\w*|leak\w*|stolen|steal\w*|exposed|compromised|break\w* in(to)?|broke in(to)?)\b[^?]{0,60}"
+            r"\b(tell|notify|inform|alert|warn|let \w+ know)\w*\b",
         ),
         _rx(  # a breach, and telling someone of it
             r"\b(breach\w*|security incidents?|compromis\w*|hack\w*)\b[^.;]{0,120}\b(notif\w*|inform(s|ed|ing)?|tell|alert(s|ed|ing)?|notice)\b",
             r"\b(notif\w*|inform(s|ed|ing)?|tell|alert(s|ed|ing)?|notice)\b[^.;]{0,120}\b(breach\w*|security incidents?|compromis\w*|hack\w*)\b",
         ),
         "If there is a data breach or security incident affecting personal information, users are notified.",
+        drops=("collection",),  # "warn me if somebody logs into my account" collects nothing
         needs_base=False,
     ),
     "certification": QuestionSense(

@@ -119,7 +119,7 @@ _KEPT_AFTER = re.compile(
 _GONE = re.compile(
     r"^(?!.*\b(how (long|soon)|when)\b).*"  # "how long until it is gone?" asks for a period
     r"\b(go(es)? away|gone|disappear\w*|vanish\w*|(be|get|gets) (deleted|removed|erased|wiped)|"
-    r"(delete|remove|erase|wipe)s? (its|their|the) (copy|copies|version))\b",
+    r"((delete|remove|erase|wipe)s?|get rid of) (its|their|the) (copy|copies|version)|get rid of (it|them))\b",
     re.IGNORECASE,
 )
 _STILL_KEPT = re.compile(
@@ -619,7 +619,7 @@ class Assistant:
 # The company's own people, as against an account owner or administrator of the customer's.
 _ITS_PEOPLE = re.compile(
     r"\b(employees?|staff|humans?|personnel|workers?|engineers?|support (team|agents?|staff)|technicians?|techs?|"
-    r"(our|its) (\w+ ){0,2}agents?)\b",
+    r"(our|its) (\w+ ){0,2}agents?|people (who|that) work (at|for|there))\b",
     re.IGNORECASE,
 )
 _ALL_OF_IT = re.compile(

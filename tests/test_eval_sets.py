@@ -13,7 +13,7 @@ SETS = sorted((Path(__file__).resolve().parents[1] / "eval").glob("set-*/seed-de
 
 
 def test_the_sets_are_there() -> None:
-    assert len(SETS) == 25
+    assert len(SETS) == 27
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.parts[-3])

@@ -205,6 +205,12 @@ def test_taxonomy_order_and_fields() -> None:
         ("ipc keep my data how many time?", "retention"),
         # Money taken for a request is a fee, and a user asking for their data is making one.
         ("inszoom take money if i ask for my data?", "request_fee"),
+        ("Will InsideSales use what's in my Outlook emails to send me adverts?", "advertising"),
+        (
+            "If crooks break into ZoomSupport's computers and steal people's details, will they let me know?",
+            "breach_notification",
+        ),
+        ("Will INSZoom warn me if somebody logs into my account from a computer I don't know?", "breach_notification"),
         ("Can I stop their marketing messages?", "marketing_messages"),
         # A complaint taken outside the company asks for an authority or an independent body, not the company's email.
         ("The company ignored my complaint. Is there any outside body or regulator I can go to?", "outside_complaint"),

@@ -445,6 +445,21 @@ def test_support_is_cited_from_clauses_that_may_answer_the_question(bundled_assi
         ("when a zoomsupport tech remotes into my pc can they go through my personal files", "partial", "only search"),
         ("can a zoom support tech get into my pc without asking me first?", "no", "prior explicit consent"),  # a pc
         ("zoomsupport agent can go in my computer without ask me?", "no", "prior explicit consent"),
+        # Getting rid of their copy of what you deleted is whether it stays; people who work there are its staff.
+        (
+            "I left a comment on INSZoom's Facebook page. If I delete it, will INSZoom get rid of their copy too?",
+            "no",
+            "may remain with us even if you delete it",
+        ),
+        ("Can people who work at IPC read my chat messages?", "partial", "IPC employees do not access"),
+        ("Will InsideSales use what's in my Outlook emails to send me adverts?", "no", "will not use or transfer"),
+        # Telling you of a break-in, or of a login you did not make, is a breach notice, which no policy here promises.
+        (
+            "If crooks break into ZoomSupport's computers and steal people's details, will ZoomSupport let me know?",
+            "not_stated",
+            "",
+        ),
+        ("Will INSZoom warn me if somebody logs into my account from a computer I don't know?", "not_stated", ""),
         # Others' widgets setting cookies qualify "we do not use third-party cookies" from further down.
         ("are there any third party trackers on the inszoom website?", "partial", "These widgets may collect"),
         ("does inszoom use third party cookies on its website", "partial", "These widgets may collect"),
