@@ -422,6 +422,8 @@ _TWO_FACTOR = _rx(
 # yes: it states an age).
 # "Can I stop their marketing emails?" is answered by a clause about messages, not by one about
 # disabling cookies, though both are choices the policy offers.
+# A clause that deletes: what makes a child-deletion answer "yes" rather than "partly" (verdicts.py).
+DELETING = r"\b(delet\w*|eras\w*|remov\w*|purg\w*)\b"
 QUESTION_ONLY: dict[str, QuestionSense] = {
     # "My kid gave them her info by accident: will they delete it?" is answered by what the policy does on learning
     # a child gave it data ("we will take steps to delete such information"); a promise only to "investigate and
@@ -436,7 +438,7 @@ QUESTION_ONLY: dict[str, QuestionSense] = {
             r"\b(child|children|kids?|minors?|teens?|teenagers?)\b",
         ),
         _rx(
-            r"\b(delet\w*|eras\w*|remov\w*|purg\w*)\b",
+            DELETING,
             r"\b(take|takes|taking)\b[^.;]{0,20}\b(steps|measures|action)\b",
             r"\baddress the (issue|matter|situation)\b",
         ),

@@ -39,7 +39,15 @@ import re
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
-from assistant.practices import PRACTICES, QUESTION_ONLY, SECURITY_DISCLAIMER, base_practice, mentions, sells_data
+from assistant.practices import (
+    DELETING,
+    PRACTICES,
+    QUESTION_ONLY,
+    SECURITY_DISCLAIMER,
+    base_practice,
+    mentions,
+    sells_data,
+)
 from assistant.types import Verdict
 
 ClauseVerdict = Literal["yes", "no", "partial"]
@@ -535,7 +543,7 @@ def clause_verdict(practice: str | None, text: str, context: str = "") -> Clause
     return None if found is None else found[0]
 
 
-_DELETING = re.compile(r"\b(delet\w*|eras\w*|remov\w*|purg\w*)\b", re.IGNORECASE)
+_DELETING = re.compile(DELETING, re.IGNORECASE)
 
 
 def stance(practice: str | None, text: str, context: str = "") -> tuple[ClauseVerdict, bool] | None:
